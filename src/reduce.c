@@ -1,0 +1,157 @@
+/* reduce.c: argument validation and the reduction plan shared by every Keras
+ * loss (semantics.md section 2.8): per-example weights from sample_weight,
+ * class_weight and the ignore_class mask, and the divide_no_nan denominators of
+ * "sum", "sum_over_batch_size" and "mean_with_sample_weight". Called by the
+ * family files before their single pass over the data. */
+#include <math.h>
+
+#include "xent_internal.h"
+
+static xent_status check_shape(size_t batch, size_t classes, xent_error *err) {
+  if (classes == 0) return xent__fail(err, XENT_ERR_SHAPE, "classes", 0, 0.0);
+  /* Every buffer must be addressable in bytes, with room for a rounded-up row. */
+  if (batch > (SIZE_MAX / sizeof(float) - 16) / classes)
+    return xent__fail(err, XENT_ERR_SHAPE, "batch", 0, (double)batch);
+  return XENT_OK;
+}
+
+static xent_status check_options(const xent_options *o, int focal, xent_error *err) {
+  if (o->reduction < XENT_SUM_OVER_BATCH_SIZE || o->reduction > XENT_MEAN_WITH_SAMPLE_WEIGHT)
+    return xent__fail(err, XENT_ERR_OPTION, "reduction", 0, (double)o->reduction);
+  if (!(o->label_smoothing >= 0.0f && o->label_smoothing <= 1.0f))
+    return xent__fail(err, XENT_ERR_OPTION, "label_smoothing", 0, (double)o->label_smoothing);
+  if (focal) {
+    if (!(o->gamma >= 0.0f && o->gamma <= FLT_MAX))
+      return xent__fail(err, XENT_ERR_OPTION, "gamma", 0, (double)o->gamma);
+    if (!(o->alpha >= 0.0f && o->alpha <= 1.0f))
+      return xent__fail(err, XENT_ERR_OPTION, "alpha", 0, (double)o->alpha);
+  }
+  return XENT_OK;
+}
+
+static size_t dense_class(const float *y_row, size_t classes) {
+  if (classes == 1) return y_row[0] >= 0.5f ? 1 : 0;
+  size_t best = 0;
+  for (size_t j = 1; j < classes; j++)
+    if (y_row[j] > y_row[best]) best = j;
+  return best;
+}
+
+float xent__dense_weight(const xent_plan *plan, size_t b, const float *y_row) {
+  float w = plan->opt.sample_weight ? plan->opt.sample_weight[b] : 1.0f;
+  if (plan->opt.class_weight) w *= plan->opt.class_weight[dense_class(y_row, plan->classes)];
+  return w;
+}
+
+float xent__sparse_weight(const xent_plan *plan, size_t b, int32_t label) {
+  if (plan->opt.has_ignore_class && label == plan->opt.ignore_class) return 0.0f;
+  float w = plan->opt.sample_weight ? plan->opt.sample_weight[b] : 1.0f;
+  if (plan->opt.class_weight) w *= plan->opt.class_weight[label];
+  return w;
+}
+
+static int weighted(const xent_options *o) { return o->sample_weight || o->class_weight; }
+
+static xent_status plan_common(xent_plan *plan, const void *y_true, const float *y_pred,
+                               size_t batch, size_t classes, const xent_options *opt,
+                               int focal, xent_error *err) {
+  static const xent_options defaults = XENT_OPTIONS_INIT;
+  if (!plan) return xent__fail(err, XENT_ERR_NULL, "plan", 0, 0.0);
+  xent_status s = check_shape(batch, classes, err);
+  if (s) return s;
+  if (batch > 0 && !y_true) return xent__fail(err, XENT_ERR_NULL, "y_true", 0, 0.0);
+  if (batch > 0 && !y_pred) return xent__fail(err, XENT_ERR_NULL, "y_pred", 0, 0.0);
+  plan->batch = batch;
+  plan->classes = classes;
+  if (opt) {
+    plan->opt = *opt;
+  } else {
+    plan->opt = defaults;
+    if (!focal) plan->opt.alpha = plan->opt.gamma = 0.0f;
+  }
+  s = check_options(&plan->opt, focal, err);
+  if (s) return s;
+  plan->denominator = 1.0;
+  return XENT_OK;
+}
+
+xent_status xent__plan_dense(xent_plan *plan, const float *y_true, const float *y_pred,
+                             size_t batch, size_t classes, const xent_options *opt,
+                             int focal, xent_error *err) {
+  xent_status s = plan_common(plan, y_true, y_pred, batch, classes, opt, focal, err);
+  if (s) return s;
+  if (plan->opt.has_ignore_class)
+    return xent__fail(err, XENT_ERR_OPTION, "ignore_class", 0, (double)plan->opt.ignore_class);
+  switch (plan->opt.reduction) {
+    case XENT_SUM_OVER_BATCH_SIZE:
+      plan->denominator = (double)batch;
+      break;
+    case XENT_MEAN_WITH_SAMPLE_WEIGHT:
+      if (!weighted(&plan->opt)) {
+        plan->denominator = (double)batch;
+      } else {
+        double total = 0.0;
+        for (size_t b = 0; b < batch; b++)
+          total += xent__dense_weight(plan, b, y_true + b * classes);
+        plan->denominator = total;
+      }
+      break;
+    default:
+      break;
+  }
+  return XENT_OK;
+}
+
+xent_status xent__plan_sparse(xent_plan *plan, const int32_t *y_true, const float *y_pred,
+                              size_t batch, size_t classes, const xent_options *opt,
+                              xent_error *err) {
+  xent_status s = plan_common(plan, y_true, y_pred, batch, classes, opt, 0, err);
+  if (s) return s;
+  if (plan->opt.label_smoothing != 0.0f)
+    return xent__fail(err, XENT_ERR_OPTION, "label_smoothing", 0,
+                      (double)plan->opt.label_smoothing);
+  size_t valid = 0;
+  for (size_t b = 0; b < batch; b++) {
+    int32_t y = y_true[b];
+    if (plan->opt.has_ignore_class && y == plan->opt.ignore_class) continue;
+    if (y < 0 || (size_t)y >= classes)
+      return xent__fail(err, XENT_ERR_LABEL, "y_true", b, (double)y);
+    valid++;
+  }
+  switch (plan->opt.reduction) {
+    case XENT_SUM_OVER_BATCH_SIZE:
+      plan->denominator = (double)valid;
+      break;
+    case XENT_MEAN_WITH_SAMPLE_WEIGHT:
+      if (!weighted(&plan->opt)) {
+        plan->denominator = (double)valid;
+      } else {
+        double total = 0.0;
+        for (size_t b = 0; b < batch; b++) total += xent__sparse_weight(plan, b, y_true[b]);
+        plan->denominator = total;
+      }
+      break;
+    default:
+      break;
+  }
+  return XENT_OK;
+}
+
+xent_status xent__check_nn(const void *labels, const float *logits, size_t batch,
+                           size_t classes, xent_error *err) {
+  xent_status s = check_shape(batch, classes, err);
+  if (s) return s;
+  if (batch > 0 && !labels) return xent__fail(err, XENT_ERR_NULL, "labels", 0, 0.0);
+  if (batch > 0 && !logits) return xent__fail(err, XENT_ERR_NULL, "logits", 0, 0.0);
+  return XENT_OK;
+}
+
+void xent__finish(const xent_plan *plan, double weighted_sum, float *loss) {
+  if (!loss) return;
+  /* divide_no_nan: a zero denominator (empty or all-ignored batch) gives 0. */
+  if (plan->opt.reduction == XENT_NONE || plan->denominator == 0.0) {
+    *loss = 0.0f;
+    return;
+  }
+  *loss = xent__narrow(weighted_sum / plan->denominator);
+}

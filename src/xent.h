@@ -1,0 +1,229 @@
+/* xent.h: every Keras 3 / tf.nn cross-entropy loss and its gradient, in one
+ * fused pass, for float32 row-major [batch, classes] inputs.
+ *
+ * This header is the C manual. Semantics are those of ../shared/spec/semantics.md
+ * (Keras 3 on its TensorFlow backend, and tf.nn); the few places where xent
+ * departs from them to avoid NaN are listed at the top of that file and repeated
+ * here where they apply.
+ *
+ * Conventions shared by every entry point
+ * ---------------------------------------
+ * - Inputs are float32, row-major, shape [batch, classes]. Sparse labels are
+ *   int32, shape [batch]. `batch` may be 0 (an empty batch reduces to 0);
+ *   `classes` must be at least 1.
+ * - Nothing is allocated. The caller owns every buffer. Output buffers may be
+ *   NULL when that output is not wanted:
+ *     losses  [batch] per-example losses, already multiplied by the example's
+ *             weight (sample_weight x class_weight x ignore mask): exactly what
+ *             Keras returns with reduction="none". The elementwise tf.nn sigmoid
+ *             ops write [batch * classes] instead.
+ *     grad    shaped like y_pred: d(reduced loss)/d(y_pred), where y_pred is the
+ *             logits when from_logits and the probabilities otherwise. With
+ *             XENT_NONE it is the gradient of the sum of `losses`.
+ *     loss    the reduced loss (0 with XENT_NONE).
+ *   Loss and gradient are computed in the same pass over each row.
+ * - Every entry point validates all of its arguments before it writes any
+ *   output, and returns an xent_status. On error, `err` (may be NULL) names the
+ *   offending argument and, for data errors, the flat index and value.
+ *   Nothing aborts, whatever the input.
+ * - NaN or Inf inside y_true / y_pred is not an error: it propagates to the loss
+ *   of the example that holds it, as in TensorFlow. Finite inputs of any size
+ *   give finite outputs (a loss that exceeds FLT_MAX saturates to FLT_MAX).
+ * - The build with -msimd128 runs f32x4 kernels; every other build runs the
+ *   scalar kernels of the same source. Per-element results of the two agree
+ *   bit for bit; reduced sums may differ in the last bits.
+ */
+#ifndef XENT_H
+#define XENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Status codes --------------------------------------------------------
+ * One list yields the enum and xent_status_string(). */
+#define XENT_STATUS_LIST(X)                                                        \
+  X(XENT_OK, "ok")                                                                 \
+  X(XENT_ERR_NULL, "a required pointer argument is NULL")                          \
+  X(XENT_ERR_SHAPE, "batch or classes is out of range (classes must be >= 1, batch * classes must fit in memory)") \
+  X(XENT_ERR_LABEL, "a sparse label is outside [0, classes) and is not ignore_class") \
+  X(XENT_ERR_OPTION, "an option value is outside its domain")
+
+typedef enum xent_status {
+#define XENT_ENUM_(name, text) name,
+  XENT_STATUS_LIST(XENT_ENUM_)
+#undef XENT_ENUM_
+  XENT_STATUS_COUNT
+} xent_status;
+
+/* A short English sentence for a status; never NULL. */
+const char *xent_status_string(xent_status status);
+
+/* Details of a failed call, filled on error. `arg` is the argument name as the
+ * Keras API spells it ("y_true", "label_smoothing", ...); `index` the flat index
+ * of the offending element (0 when the argument is not an array); `value` the
+ * offending value. */
+typedef struct xent_error {
+  const char *arg;
+  size_t index;
+  double value;
+} xent_error;
+
+/* ---- Options -------------------------------------------------------------- */
+
+typedef enum xent_reduction {
+  XENT_SUM_OVER_BATCH_SIZE = 0, /* Keras default: sum / number of (non-ignored) examples */
+  XENT_SUM = 1,
+  XENT_NONE = 2,
+  XENT_MEAN_WITH_SAMPLE_WEIGHT = 3 /* sum / sum of the example weights */
+} xent_reduction;
+
+/* A zeroed struct (or a NULL pointer) means Keras' defaults for every loss
+ * except the focal ones, whose defaults are alpha = 0.25 and gamma = 2: start
+ * from XENT_OPTIONS_INIT to get those too. Scalars come first so that their
+ * offsets are the same on every target (the JS API writes this struct). */
+typedef struct xent_options {
+  int32_t from_logits;           /* 0: y_pred holds probabilities; 1: logits */
+  float label_smoothing;         /* in [0, 1]; binary y*(1-s)+s/2, categorical y*(1-s)+s/C */
+  int32_t reduction;             /* an xent_reduction */
+  int32_t has_ignore_class;      /* sparse only: nonzero to use ignore_class */
+  int32_t ignore_class;          /* sparse only: rows with this label count 0 and leave the mean */
+  float alpha;                   /* focal: in [0, 1] */
+  float gamma;                   /* focal: finite, >= 0 */
+  int32_t apply_class_balancing; /* binary focal: weight y*alpha + (1-y)*(1-alpha) */
+  const float *sample_weight;    /* [batch] per-example weights, or NULL */
+  const float *class_weight;     /* [max(classes, 2)] weights by class (model.fit's
+                                    class_weight), or NULL; an example's class is its
+                                    sparse label, else argmax of its y_true row, else
+                                    (one column) y_true >= 0.5 */
+} xent_options;
+
+#define XENT_OPTIONS_INIT {0, 0.0f, XENT_SUM_OVER_BATCH_SIZE, 0, 0, 0.25f, 2.0f, 0, NULL, NULL}
+
+/* ---- Keras losses ----------------------------------------------------------
+ * Signature shared by the dense-label losses:
+ *   y_true  [batch, classes] labels (0/1, one-hot, multi-hot or soft)
+ *   y_pred  [batch, classes] probabilities, or logits when opt->from_logits
+ */
+
+/* binary_crossentropy: element loss on the probability path
+ *   -[y log(clip(p)) + (1-y) log(1-clip(p))],  clip to [1e-7f, 1-2^-23],
+ * on the logits path max(x,0) - x y + log1p(exp(-|x|)); then the mean over the
+ * classes axis, so [batch, 1] is binary and [batch, C] multi-label. The
+ * gradient through the clip is zero strictly outside the clip interval. */
+xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred,
+                                     size_t batch, size_t classes,
+                                     const xent_options *opt, float *losses,
+                                     float *grad, float *loss, xent_error *err);
+
+/* categorical_crossentropy: logits path sum_j y_j (logsumexp(z) - z_j);
+ * probability path: q = p / sum(p), then clip, then -sum_j y_j log q_j. A
+ * probability row that sums to 0 (Keras: NaN) clips every class to 1e-7: the
+ * loss is -log(1e-7) sum(y) and the gradient is 0. Gradients are the exact
+ * derivative of the loss: for soft labels not summing to 1 that is
+ * (sum y) softmax - y, where TF returns softmax - y. */
+xent_status xent_categorical_crossentropy(const float *y_true, const float *y_pred,
+                                          size_t batch, size_t classes,
+                                          const xent_options *opt, float *losses,
+                                          float *grad, float *loss, xent_error *err);
+
+/* sparse_categorical_crossentropy: integer labels [batch]; logits path
+ * logsumexp(z) - z_y; probability path (Keras TF backend) clip, log, then
+ * logsumexp over the clipped values. A label outside [0, classes) that is not
+ * the ignore_class is XENT_ERR_LABEL with err->index the example and err->value
+ * the label (like TF on CPU). Ignored rows have loss 0, gradient 0, and leave
+ * the denominator of the mean. label_smoothing must be 0 (Keras has none here). */
+xent_status xent_sparse_categorical_crossentropy(const int32_t *y_true, const float *y_pred,
+                                                 size_t batch, size_t classes,
+                                                 const xent_options *opt, float *losses,
+                                                 float *grad, float *loss, xent_error *err);
+
+/* binary_focal_crossentropy: (1 - p_t)^gamma * bce, p_t = y p + (1-y)(1-p) with
+ * the unclipped p (p = sigmoid(x) from logits, where bce is the exact logits
+ * formula, as on Keras' TF backend); times y alpha + (1-y)(1-alpha) when
+ * apply_class_balancing; then the mean over classes. */
+xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_pred,
+                                           size_t batch, size_t classes,
+                                           const xent_options *opt, float *losses,
+                                           float *grad, float *loss, xent_error *err);
+
+/* categorical_focal_crossentropy: sum_j alpha (1 - q_j)^gamma (-y_j log q_j)
+ * with q = clip(p / sum p), p = softmax(z) from logits (Keras always
+ * normalises and clips here, even from logits). */
+xent_status xent_categorical_focal_crossentropy(const float *y_true, const float *y_pred,
+                                                size_t batch, size_t classes,
+                                                const xent_options *opt, float *losses,
+                                                float *grad, float *loss, xent_error *err);
+
+/* ---- tf.nn ops: unreduced, no options ---------------------------------------
+ * `grad` is the gradient of the sum of `losses` with respect to the logits. */
+
+/* losses [batch * classes]: max(x,0) - x z + log1p(exp(-|x|)). */
+xent_status xent_sigmoid_cross_entropy_with_logits(const float *labels, const float *logits,
+                                                   size_t batch, size_t classes,
+                                                   float *losses, float *grad,
+                                                   xent_error *err);
+
+/* losses [batch * classes]: (1-z) x + (1 + (q-1) z)(log1p(exp(-|x|)) + max(-x,0)),
+ * q = pos_weight (finite). Gradient (1 + (q-1) z) sigmoid(x) - q z everywhere,
+ * including x = 0 (TF's autodiff returns 1 - z there). */
+xent_status xent_weighted_cross_entropy_with_logits(const float *labels, const float *logits,
+                                                    size_t batch, size_t classes,
+                                                    float pos_weight, float *losses,
+                                                    float *grad, xent_error *err);
+
+/* losses [batch]: sum_j y_j (logsumexp(z) - z_j), soft labels. */
+xent_status xent_softmax_cross_entropy_with_logits(const float *labels, const float *logits,
+                                                   size_t batch, size_t classes,
+                                                   float *losses, float *grad,
+                                                   xent_error *err);
+
+/* losses [batch]: logsumexp(z) - z_y; labels int32 in [0, classes). */
+xent_status xent_sparse_softmax_cross_entropy_with_logits(const int32_t *labels,
+                                                          const float *logits,
+                                                          size_t batch, size_t classes,
+                                                          float *losses, float *grad,
+                                                          xent_error *err);
+
+/* ---- Inspecting data ----------------------------------------------------------
+ * One pass over labels [batch, label_cols] and predictions [batch, classes]
+ * that counts what they look like, so a caller can tell integer labels from
+ * one-hot, multi-hot, soft and 0/1 labels, and logits from sigmoid and softmax
+ * outputs (the recommender's `inspect`). Counts are of rows (examples). All
+ * fields are 4 bytes; the order is part of the ABI (the JS API reads it). */
+typedef struct xent_inspection {
+  uint32_t rows;               /* batch */
+  uint32_t label_nonfinite;    /* label values that are NaN or +-Inf */
+  uint32_t label_integer_rows; /* rows whose values are all integers */
+  uint32_t label_binary_rows;  /* rows whose values are all 0 or 1 */
+  uint32_t label_onehot_rows;  /* rows with exactly one 1 and the rest 0 */
+  uint32_t label_unit_rows;    /* rows whose values all lie in [0, 1] */
+  uint32_t label_sum1_rows;    /* rows of [0, 1] values summing to 1 within 1e-3 */
+  float label_min, label_max;  /* over finite label values (0, 0 when none) */
+  uint32_t pred_nonfinite;     /* prediction values that are NaN or +-Inf */
+  uint32_t pred_unit_rows;     /* rows whose values all lie in [0, 1] */
+  uint32_t pred_sum1_rows;     /* rows of [0, 1] values summing to 1 within 1e-3 */
+  float pred_min, pred_max;    /* over finite prediction values (0, 0 when none) */
+} xent_inspection;
+
+xent_status xent_inspect(const float *y_true, size_t label_cols, const float *y_pred,
+                         size_t batch, size_t classes, xent_inspection *out,
+                         xent_error *err);
+
+/* ---- Build facts ------------------------------------------------------------ */
+
+/* 1 when this build runs the f32x4 kernels, 0 for the scalar build. */
+int xent_simd(void);
+
+/* sizeof(xent_options) and sizeof(xent_error) in this build, for bindings. */
+size_t xent_options_size(void);
+size_t xent_error_size(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XENT_H */
