@@ -1,0 +1,413 @@
+// index.js: the xent JS API. Keras-named cross-entropy losses (semantics.md
+// sections 2 and 4) and the tf.nn ops (section 3) over the wasm core in
+// src/xent.h: check arguments (args.js), copy inputs into a persistent scratch
+// arena (heap.js), write the xent_options struct, call the C entry point, and
+// return { loss, losses, grad }. Also `inspect` (what data looks like) and the
+// recommender (recommend.js), which works before init(). This file is the
+// package's entry point.
+
+import { loadModule, simdSupported } from './load.js';
+import { Heap, Tensor, ERROR_OFFSET, INSPECTION_OFFSET, LOSS_OFFSET, OPTIONS_OFFSET, align } from './heap.js';
+import { COPY, FILL, OPT, checkShape, opts, outTarget, parseOptions, place, resolve, sizeOf, source } from './args.js';
+import { describe, fromStatus, notInitialized, rangeError, shapeString, typeError } from './errors.js';
+import { classify } from './inspect-classify.js';
+import * as recommender from './recommend.js';
+
+/** 'wasm-simd' or 'wasm' once init() has resolved; undefined before. */
+export let backend;
+
+let heap = null;
+let pending = null;
+
+const INIT_KEYS = ['wasm', 'backend'];
+
+/**
+ * Loads the wasm module: the SIMD build where the engine supports it, else
+ * the scalar one. Idempotent; `{ backend: 'wasm' }` forces the scalar build and
+ * `{ wasm }` takes the module (bytes, Response, URL or WebAssembly.Module).
+ * Asking for another module than the loaded one replaces it (tensors of the
+ * old one become unusable). Resolves to the backend name.
+ */
+export function init(options) {
+  let wasm;
+  let want;
+  if (options !== undefined && options !== null) {
+    if (typeof options !== 'object' || Array.isArray(options)) {
+      return Promise.reject(typeError('xent.init', `options must be an object such as { backend: 'wasm' }, got ${describe(options)}`));
+    }
+    for (const key in options) {
+      if (!INIT_KEYS.includes(key)) {
+        return Promise.reject(typeError('xent.init', `unknown option '${key}'; the options are wasm and backend`));
+      }
+    }
+    wasm = options.wasm;
+    want = options.backend;
+    if (want !== undefined && want !== 'wasm-simd' && want !== 'wasm') {
+      const err = typeof want === 'string' ? rangeError : typeError;
+      return Promise.reject(err('xent.init', `options.backend must be 'wasm-simd' or 'wasm', got ${describe(want)}`));
+    }
+  }
+  if (wasm === undefined && pending && (want === undefined || want === pendingBackend)) return pending;
+  const previous = pending ? pending.catch(() => undefined) : Promise.resolve();
+  pendingBackend = want;
+  const p = previous.then(async () => {
+    let next = null;
+    const loaded = await loadModule({ wasm, backend: want }, () => {
+      if (next) next.refresh();
+    });
+    next = new Heap(loaded.exports, loaded.memory);
+    if (heap) heap.closed = true;
+    heap = next;
+    backend = loaded.backend;
+    pendingBackend = backend;
+    return backend;
+  });
+  pending = p;
+  p.catch(() => {
+    if (pending === p) pending = heap ? Promise.resolve(backend) : null;
+    pendingBackend = backend;
+  });
+  return p;
+}
+let pendingBackend;
+
+export { simdSupported };
+
+function ready(fn) {
+  if (heap === null) throw notInitialized(fn);
+  return heap;
+}
+
+/** An array of `shape` in wasm memory that every function accepts without a copy. */
+export function tensor(shape, dtype = 'float32') {
+  const h = ready('xent.tensor');
+  if (typeof shape === 'number') shape = [shape];
+  checkShape('xent.tensor', shape);
+  if (dtype !== 'float32' && dtype !== 'int32') {
+    throw (typeof dtype === 'string' ? rangeError : typeError)('xent.tensor', `dtype must be 'float32' or 'int32', got ${describe(dtype)}`);
+  }
+  return new Tensor(h, shape, dtype, sizeOf(shape));
+}
+
+/** Wasm memory in use: total bytes, the scratch arena's high-water mark, live tensors. */
+export function memoryStats() {
+  return ready('xent.memoryStats').stats();
+}
+
+// ---- Shared call machinery ---------------------------------------------------
+
+const P = source();
+const T = source();
+const SW = source();
+const CW = source();
+const ONE_LABEL = [0];
+
+const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+// The prediction's shape after the `shape` option: [..., classes].
+function predShape(fn, predName, trueName, o, dense) {
+  let shape = P.shape;
+  if (o.shape !== undefined) {
+    if (shape !== null && !sameShape(shape, o.shape)) {
+      throw rangeError(fn, `${predName} has shape ${shapeString(shape)} but options.shape is ${shapeString(o.shape)}`);
+    }
+    if (shape === null && P.length !== sizeOf(o.shape)) {
+      throw rangeError(fn, `${predName} has ${P.length} values but options.shape ${shapeString(o.shape)} needs ${sizeOf(o.shape)}`);
+    }
+    shape = o.shape;
+  } else if (shape === null && dense && T.shape !== null && T.length === P.length) {
+    shape = T.shape; // a flat prediction takes the shape of nested labels
+  }
+  if (shape === null) shape = [P.length];
+  if (shape[shape.length - 1] === 0) {
+    throw rangeError(fn, `${predName} has shape ${shapeString(shape)}: the last dimension (the classes) must be at least 1`);
+  }
+  return shape;
+}
+
+function checkDenseLabels(fn, trueName, predName, shape, total) {
+  if (T.shape !== null ? !sameShape(T.shape, shape) : T.length !== total) {
+    const tShape = T.shape || [T.length];
+    throw rangeError(fn, `${trueName} has shape ${shapeString(tShape)} but ${predName} has shape ${shapeString(shape)}; they must match (a flat ${trueName} needs ${total} values)`);
+  }
+}
+
+function checkSparseLabels(fn, trueName, predName, shape, batch) {
+  const lead = shape.slice(0, -1);
+  const ok = T.shape !== null
+    ? sameShape(T.shape, lead) || (T.shape.length === lead.length + 1 && T.shape[lead.length] === 1 && sameShape(T.shape.slice(0, -1), lead))
+    : T.length === batch;
+  if (!ok) {
+    throw rangeError(fn, `${trueName} has shape ${shapeString(T.shape || [T.length])} but ${predName} has shape ${shapeString(shape)}; sparse labels need one class index per row, shape ${shapeString(lead.length ? lead : [1])}`);
+  }
+}
+
+function weights(fn, o, batch, classes, dense, h) {
+  SW.kind = -1;
+  CW.kind = -1;
+  if (o.sampleWeight !== undefined) {
+    if (typeof o.sampleWeight === 'number') {
+      SW.kind = FILL;
+      SW.src = o.sampleWeight;
+      SW.length = batch;
+    } else {
+      resolve(fn, 'options.sampleWeight', o.sampleWeight, SW, h, false);
+      if (SW.length !== batch) throw rangeError(fn, `options.sampleWeight has ${SW.length} values but the batch has ${batch} examples`);
+    }
+  }
+  if (o.classWeight !== undefined) {
+    resolve(fn, 'options.classWeight', o.classWeight, CW, h, false);
+    const need = dense && classes === 1 ? 2 : classes;
+    if (CW.length !== need) {
+      throw rangeError(fn, `options.classWeight has ${CW.length} values but needs ${need}, one per class${need !== classes ? ' (a single-column binary problem has the classes 0 and 1)' : ''}`);
+    }
+  }
+}
+
+const bytes = (rec) => (rec.kind === COPY || rec.kind === FILL ? align(rec.length * 4) : 0);
+
+function fail(fn, h, status, classes) {
+  h.refresh();
+  const e = (h.fixed + ERROR_OFFSET) >> 2;
+  const arg = h.string(h.u32[e]);
+  const index = h.u32[e + 1];
+  const value = h.f64[(h.fixed + ERROR_OFFSET + 8) >> 3];
+  return fromStatus(fn, status, arg, index, value, classes, h.string(h.ex.xent_status_string(status)));
+}
+
+// Reads the outputs and builds the result.
+function finish(h, lossesLen, lPtr, lOut, gPtr, gOut, total, wantGrad) {
+  const f32 = h.f32;
+  let losses = lOut;
+  if (lOut === undefined) losses = f32.slice(lPtr >> 2, (lPtr >> 2) + lossesLen);
+  else if (!(lOut instanceof Float32Array && lOut.buffer === h.buffer) && !(lOut instanceof Tensor)) lOut.set(f32.subarray(lPtr >> 2, (lPtr >> 2) + lossesLen));
+  let grad;
+  if (wantGrad) {
+    grad = gOut;
+    if (gOut === undefined) grad = f32.slice(gPtr >> 2, (gPtr >> 2) + total);
+    else if (!(gOut instanceof Float32Array && gOut.buffer === h.buffer) && !(gOut instanceof Tensor)) gOut.set(f32.subarray(gPtr >> 2, (gPtr >> 2) + total));
+  }
+  RESULT_LOSSES = losses;
+  RESULT_GRAD = grad;
+}
+let RESULT_LOSSES;
+let RESULT_GRAD;
+
+// ---- Keras losses ------------------------------------------------------------
+
+const KERAS = OPT.fromLogits | OPT.labelSmoothing | OPT.reduction | OPT.sampleWeight | OPT.classWeight | OPT.gradient | OPT.shape | OPT.out;
+const SPARSE = (KERAS & ~OPT.labelSmoothing) | OPT.ignoreClass;
+const BINARY_FOCAL = KERAS | OPT.alpha | OPT.gamma | OPT.applyClassBalancing;
+const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.gamma;
+
+function keras(fn, cname, allowed, sparse, yTrue, yPred, options) {
+  const h = ready(fn);
+  const o = parseOptions(fn, options, allowed);
+  resolve(fn, 'yPred', yPred, P, h, false);
+  if (sparse && typeof yTrue === 'number') {
+    ONE_LABEL[0] = yTrue;
+    yTrue = ONE_LABEL;
+  }
+  resolve(fn, 'yTrue', yTrue, T, h, sparse);
+  const shape = predShape(fn, 'yPred', 'yTrue', o, !sparse);
+  const total = P.length;
+  const classes = shape[shape.length - 1];
+  const batch = total / classes;
+  if (sparse) checkSparseLabels(fn, 'yTrue', 'yPred', shape, batch);
+  else checkDenseLabels(fn, 'yTrue', 'yPred', shape, total);
+  weights(fn, o, batch, classes, !sparse, h);
+  const wantGrad = o.gradient;
+  let lPtr = outTarget(fn, 'losses', o.outLosses, batch, h);
+  let gPtr = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
+
+  const need = bytes(P) + bytes(T) + bytes(SW) + bytes(CW) + (lPtr > 0 ? 0 : align(batch * 4)) + (wantGrad && gPtr <= 0 ? align(total * 4) : 0);
+  let at = h.reserve(need);
+  const pPtr = place(fn, 'yPred', P, h, at);
+  at += bytes(P);
+  const tPtr = place(fn, 'yTrue', T, h, at);
+  at += bytes(T);
+  let swPtr = 0;
+  if (SW.kind !== -1) {
+    swPtr = place(fn, 'options.sampleWeight', SW, h, at);
+    at += bytes(SW);
+  }
+  let cwPtr = 0;
+  if (CW.kind !== -1) {
+    cwPtr = place(fn, 'options.classWeight', CW, h, at);
+    at += bytes(CW);
+  }
+  if (lPtr <= 0) {
+    lPtr = at;
+    at += align(batch * 4);
+  }
+  if (wantGrad && gPtr <= 0) gPtr = at;
+
+  const fixed = h.fixed;
+  const w = (fixed + OPTIONS_OFFSET) >> 2;
+  const i32 = h.i32;
+  const f32 = h.f32;
+  i32[w] = o.fromLogits ? 1 : 0;
+  f32[w + 1] = o.labelSmoothing;
+  i32[w + 2] = o.reduction;
+  i32[w + 3] = o.ignoreClass === undefined ? 0 : 1;
+  i32[w + 4] = o.ignoreClass === undefined ? 0 : o.ignoreClass;
+  f32[w + 5] = o.alpha;
+  f32[w + 6] = o.gamma;
+  i32[w + 7] = o.applyClassBalancing ? 1 : 0;
+  i32[w + 8] = swPtr;
+  i32[w + 9] = cwPtr;
+  const status = h.ex[cname](tPtr, pPtr, batch, classes, fixed + OPTIONS_OFFSET, lPtr, wantGrad ? gPtr : 0, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
+  if (status !== 0) throw fail(fn, h, status, classes);
+  finish(h, batch, lPtr, o.outLosses, gPtr, o.outGrad, total, wantGrad);
+  return {
+    loss: o.reduction === 2 ? undefined : h.f32[(fixed + LOSS_OFFSET) >> 2],
+    losses: RESULT_LOSSES,
+    grad: RESULT_GRAD,
+  };
+}
+
+export function binaryCrossentropy(yTrue, yPred, options) {
+  return keras('binaryCrossentropy', 'xent_binary_crossentropy', KERAS, false, yTrue, yPred, options);
+}
+export function categoricalCrossentropy(yTrue, yPred, options) {
+  return keras('categoricalCrossentropy', 'xent_categorical_crossentropy', KERAS, false, yTrue, yPred, options);
+}
+export function sparseCategoricalCrossentropy(yTrue, yPred, options) {
+  return keras('sparseCategoricalCrossentropy', 'xent_sparse_categorical_crossentropy', SPARSE, true, yTrue, yPred, options);
+}
+export function binaryFocalCrossentropy(yTrue, yPred, options) {
+  return keras('binaryFocalCrossentropy', 'xent_binary_focal_crossentropy', BINARY_FOCAL, false, yTrue, yPred, options);
+}
+export function categoricalFocalCrossentropy(yTrue, yPred, options) {
+  return keras('categoricalFocalCrossentropy', 'xent_categorical_focal_crossentropy', CATEGORICAL_FOCAL, false, yTrue, yPred, options);
+}
+
+// ---- tf.nn ops -----------------------------------------------------------------
+
+const NN = OPT.gradient | OPT.shape | OPT.out;
+const ELEMENTWISE = 0;
+const ROWS = 1;
+const SPARSE_ROWS = 2;
+
+function nn(fn, cname, mode, labels, logits, posWeight, options) {
+  const h = ready(fn);
+  const o = parseOptions(fn, options, NN);
+  const sparse = mode === SPARSE_ROWS;
+  resolve(fn, 'logits', logits, P, h, false);
+  if (sparse && typeof labels === 'number') {
+    ONE_LABEL[0] = labels;
+    labels = ONE_LABEL;
+  }
+  resolve(fn, 'labels', labels, T, h, sparse);
+  const shape = predShape(fn, 'logits', 'labels', o, !sparse);
+  const total = P.length;
+  const classes = shape[shape.length - 1];
+  const batch = total / classes;
+  if (sparse) checkSparseLabels(fn, 'labels', 'logits', shape, batch);
+  else checkDenseLabels(fn, 'labels', 'logits', shape, total);
+  const lossesLen = mode === ELEMENTWISE ? total : batch;
+  const wantGrad = o.gradient;
+  let lPtr = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
+  let gPtr = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
+
+  const need = bytes(P) + bytes(T) + (lPtr > 0 ? 0 : align(lossesLen * 4)) + (wantGrad && gPtr <= 0 ? align(total * 4) : 0);
+  let at = h.reserve(need);
+  const pPtr = place(fn, 'logits', P, h, at);
+  at += bytes(P);
+  const tPtr = place(fn, 'labels', T, h, at);
+  at += bytes(T);
+  if (lPtr <= 0) {
+    lPtr = at;
+    at += align(lossesLen * 4);
+  }
+  if (wantGrad && gPtr <= 0) gPtr = at;
+  const err = h.fixed + ERROR_OFFSET;
+  const status = posWeight === undefined
+    ? h.ex[cname](tPtr, pPtr, batch, classes, lPtr, wantGrad ? gPtr : 0, err)
+    : h.ex[cname](tPtr, pPtr, batch, classes, posWeight, lPtr, wantGrad ? gPtr : 0, err);
+  if (status !== 0) throw fail(fn, h, status, classes);
+  finish(h, lossesLen, lPtr, o.outLosses, gPtr, o.outGrad, total, wantGrad);
+  return { losses: RESULT_LOSSES, grad: RESULT_GRAD };
+}
+
+export function sigmoidCrossEntropyWithLogits(labels, logits, options) {
+  return nn('sigmoidCrossEntropyWithLogits', 'xent_sigmoid_cross_entropy_with_logits', ELEMENTWISE, labels, logits, undefined, options);
+}
+export function weightedCrossEntropyWithLogits(labels, logits, posWeight, options) {
+  const fn = 'weightedCrossEntropyWithLogits';
+  if (typeof posWeight !== 'number') {
+    throw typeError(fn, `posWeight must be a number (the weight of the positive class), got ${describe(posWeight)}`);
+  }
+  if (!Number.isFinite(posWeight) || Math.abs(posWeight) > 3.4028234663852886e38) {
+    throw rangeError(fn, `posWeight must be a finite number, got ${posWeight}`);
+  }
+  return nn(fn, 'xent_weighted_cross_entropy_with_logits', ELEMENTWISE, labels, logits, posWeight, options);
+}
+export function softmaxCrossEntropyWithLogits(labels, logits, options) {
+  return nn('softmaxCrossEntropyWithLogits', 'xent_softmax_cross_entropy_with_logits', ROWS, labels, logits, undefined, options);
+}
+export function sparseSoftmaxCrossEntropyWithLogits(labels, logits, options) {
+  return nn('sparseSoftmaxCrossEntropyWithLogits', 'xent_sparse_softmax_cross_entropy_with_logits', SPARSE_ROWS, labels, logits, undefined, options);
+}
+
+// ---- Inspecting data and recommending a loss -----------------------------------
+
+const INSPECTION_FIELDS = [
+  ['rows', 'u'], ['labelNonfinite', 'u'], ['labelIntegerRows', 'u'], ['labelBinaryRows', 'u'],
+  ['labelOnehotRows', 'u'], ['labelUnitRows', 'u'], ['labelSum1Rows', 'u'], ['labelMin', 'f'],
+  ['labelMax', 'f'], ['predNonfinite', 'u'], ['predUnitRows', 'u'], ['predSum1Rows', 'u'],
+  ['predMin', 'f'], ['predMax', 'f'],
+];
+
+/**
+ * Reads labels and predictions in one pass of the C core and classifies them
+ * (inspect-classify.js): integer, one-hot, multi-hot, soft or 0/1 labels;
+ * logits, sigmoid-like or softmax-like predictions.
+ */
+export function inspect(yTrue, yPred, options) {
+  const fn = 'inspect';
+  const h = ready(fn);
+  const o = parseOptions(fn, options, OPT.shape);
+  resolve(fn, 'yPred', yPred, P, h, false);
+  resolve(fn, 'yTrue', yTrue, T, h, false);
+  const shape = predShape(fn, 'yPred', 'yTrue', o, T.length === P.length);
+  const total = P.length;
+  const classes = shape[shape.length - 1];
+  const batch = total / classes;
+  let labelCols;
+  if (T.length === total) labelCols = classes;
+  else if (T.length === batch) labelCols = 1;
+  else {
+    throw rangeError(fn, `yTrue has shape ${shapeString(T.shape || [T.length])} but yPred has shape ${shapeString(shape)}; labels need one value per row or one per class`);
+  }
+  if (typeof h.ex.xent_inspect !== 'function') throw new Error('inspect: this wasm build does not export xent_inspect; rebuild with `bash scripts/build.sh wasm`');
+  let at = h.reserve(bytes(P) + bytes(T));
+  const pPtr = place(fn, 'yPred', P, h, at);
+  at += bytes(P);
+  const tPtr = place(fn, 'yTrue', T, h, at);
+  const out = h.fixed + INSPECTION_OFFSET;
+  const status = h.ex.xent_inspect(tPtr, labelCols, pPtr, batch, classes, out, h.fixed + ERROR_OFFSET);
+  if (status !== 0) throw fail(fn, h, status, classes);
+  const stats = { labelCols, classes };
+  for (let i = 0; i < INSPECTION_FIELDS.length; i++) {
+    const [key, kind] = INSPECTION_FIELDS[i];
+    stats[key] = kind === 'u' ? h.u32[(out >> 2) + i] : h.f32[(out >> 2) + i];
+  }
+  return classify(stats);
+}
+
+/**
+ * Which loss to use (recommend.js; works before init()). Given `yTrue` and
+ * `yPred`, the data is inspected first (needs init()) and the recommender
+ * checks the declared encodings against it.
+ */
+export function recommend(situation) {
+  if (situation !== null && typeof situation === 'object' && ('yTrue' in situation || 'yPred' in situation)) {
+    const { yTrue, yPred, shape, ...rest } = situation;
+    const inspection = inspect(yTrue, yPred, shape === undefined ? undefined : { shape });
+    return recommender.recommend({ ...rest, inspection });
+  }
+  return recommender.recommend(situation);
+}
+
+export const DECISION_TABLE = recommender.DECISION_TABLE;
