@@ -1,0 +1,320 @@
+/* binary.c: the sigmoid family. Keras binary_crossentropy (semantics.md 2.3:
+ * probability path with Keras' clip, logits path, label smoothing, mean over
+ * the classes axis; gradients 4.1 and 4.3) and the unreduced tf.nn ops
+ * sigmoid_cross_entropy_with_logits (3.1) and weighted_cross_entropy_with_logits
+ * (3.2, gradient 4.2). Called through the public API (xent.h); reductions and
+ * weights come from the plan of reduce.c.
+ *
+ * Each row is one pass: element losses are summed in double (f64x2 in the SIMD
+ * kernels) while the gradient of each element is written. Element formulas:
+ *
+ *   probabilities  p' = min(max(p, eps), 1-eps), q = fl(1 - p') (as Keras)
+ *                  loss -(y log p' + (1-y) log q)
+ *                  grad m(p) (p' - y) / (p' q), m = 1 on [eps, 1-eps], else 0
+ *   logits         e = exp(-|x|), l = 1 + (q-1) z, q = pos_weight (1 unweighted)
+ *                  loss (1-z) relu(x) + q z relu(-x) + l log1p(e)
+ *                  grad l sigmoid(x) - q z, as ((1-z) A - q z B) / (1 + e)
+ *
+ * The logits loss is tf.nn's max(x,0) - x z + log1p(exp(-|x|)) (q = 1) and
+ * (1-z) x + l (log1p(exp(-|x|)) + relu(-x)) (any q) with the cancelling terms
+ * gathered: for z in [0, 1] and q >= 0 every term is >= 0, so there is no
+ * cancellation, and logits of +-1e30 give 1e30 (1-z) or 1e30 q z, finite.
+ * Clips and relus are select-free compares (pmin/pmax, bitselect) in the
+ * f32x4 kernels and the same conditional expressions in the scalar ones, so
+ * both round identically element by element. */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "xent_internal.h"
+#include "xent_math.h"
+
+/* ---- One element at width 1 -------------------------------------------- */
+
+/* Probability path; y is the smoothed label. Returns the loss, *g the gradient. */
+static inline float prob_elem_scalar(float p, float y, float *g) {
+  float pc = p < XENT_EPS ? XENT_EPS : p;                     /* pmax(p, eps) */
+  pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc;     /* pmin(pc, 1-eps) */
+  float q = 1.0f - pc;
+  float loss = -(y * xent_log_scalar(pc) + (1.0f - y) * xent_log_scalar(q));
+  float d = (pc - y) / (pc * q);
+  int inside = (p >= XENT_EPS) & (p <= XENT_ONE_MINUS_EPS);
+  *g = inside ? d : 0.0f;
+  return loss;
+}
+
+/* Logits path with positive weight q (qm1 = q - 1); z is the (smoothed) label.
+ * With e = exp(-|x|): log1p(exp(-|x|)) = log1p(e), and the gradient
+ * l sigmoid(x) - q z = ((1-z) A - q z B) / (1 + e), A = 1, B = e for x >= 0 and
+ * A = e, B = 1 for x < 0: one exp for loss and gradient, and the difference of
+ * two single products instead of two rounded sums. */
+static inline float logit_elem_scalar(float x, float z, float q, float qm1, float *g) {
+  float e = xent_exp_scalar(-fabsf(x));
+  float l = 1.0f + qm1 * z, nz = 1.0f - z, qz = q * z;
+  float pos = x < 0.0f ? 0.0f : x;   /* pmax(x, 0) */
+  float neg = -x < 0.0f ? 0.0f : -x; /* pmax(-x, 0) */
+  float loss = nz * pos + qz * neg + l * xent__log1p_core_scalar(e);
+  int nonneg = x >= 0.0f;
+  float A = nonneg ? 1.0f : e, B = nonneg ? e : 1.0f;
+  *g = (nz * A - qz * B) / (1.0f + e);
+  return loss;
+}
+
+/* ---- Kernels at width 1 ------------------------------------------------------ */
+
+/* binary_crossentropy over one row on probabilities: returns the sum of the
+ * element losses; writes grad = element gradient x scale when g is not NULL.
+ * Labels are smoothed as y a + c. */
+static double bce_prob_row_scalar(const float *y, const float *p, size_t n, float a,
+                                  float c, float scale, float *g) {
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    float d;
+    sum += (double)prob_elem_scalar(p[i], y[i] * a + c, &d);
+    if (g) g[i] = d * scale;
+  }
+  return sum;
+}
+
+/* The same on logits. */
+static double bce_logit_row_scalar(const float *y, const float *x, size_t n, float a,
+                                   float c, float scale, float *g) {
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    float d;
+    sum += (double)logit_elem_scalar(x[i], y[i] * a + c, 1.0f, 0.0f, &d);
+    if (g) g[i] = d * scale;
+  }
+  return sum;
+}
+
+/* A loss beyond float range from finite inputs (|q z x| > FLT_MAX with a large
+ * pos_weight) saturates to +-FLT_MAX; NaN and infinite inputs pass through. */
+static inline float saturate_scalar(float loss, float x, float z) {
+  int finite = (fabsf(x) <= FLT_MAX) & (fabsf(z) <= FLT_MAX);
+  float s = loss < -FLT_MAX ? -FLT_MAX : loss; /* pmax(loss, -FLT_MAX) */
+  s = FLT_MAX < s ? FLT_MAX : s;               /* pmin(s, FLT_MAX) */
+  return finite ? s : loss;
+}
+
+/* The tf.nn ops: element losses and gradients of n flat elements. */
+static void logit_elems_scalar(const float *z, const float *x, size_t n, float q,
+                               float *losses, float *g) {
+  float qm1 = q - 1.0f;
+  for (size_t i = 0; i < n; i++) {
+    float d;
+    float l = saturate_scalar(logit_elem_scalar(x[i], z[i], q, qm1, &d), x[i], z[i]);
+    if (losses) losses[i] = l;
+    if (g) g[i] = d;
+  }
+}
+
+#if XENT_HAVE_SIMD128
+
+/* ---- One element at width 4 (same steps as above) ------------------------- */
+
+static inline v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g) {
+  const v128_t eps = wasm_f32x4_splat(XENT_EPS), hi = wasm_f32x4_splat(XENT_ONE_MINUS_EPS);
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t pc = wasm_f32x4_pmax(p, eps);
+  pc = wasm_f32x4_pmin(pc, hi);
+  v128_t q = wasm_f32x4_sub(one, pc);
+  v128_t loss = wasm_f32x4_neg(wasm_f32x4_add(wasm_f32x4_mul(y, xent_log_f32x4(pc)),
+                                              wasm_f32x4_mul(wasm_f32x4_sub(one, y),
+                                                             xent_log_f32x4(q))));
+  v128_t d = wasm_f32x4_div(wasm_f32x4_sub(pc, y), wasm_f32x4_mul(pc, q));
+  v128_t inside = wasm_v128_and(wasm_f32x4_ge(p, eps), wasm_f32x4_le(p, hi));
+  *g = wasm_v128_and(d, inside);
+  return loss;
+}
+
+static inline v128_t logit_elem_f32x4(v128_t x, v128_t z, v128_t q, v128_t qm1, v128_t *g) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
+  v128_t e = xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+  v128_t l = wasm_f32x4_add(one, wasm_f32x4_mul(qm1, z));
+  v128_t nz = wasm_f32x4_sub(one, z), qz = wasm_f32x4_mul(q, z);
+  v128_t pos = wasm_f32x4_pmax(x, zero);
+  v128_t neg = wasm_f32x4_pmax(wasm_f32x4_neg(x), zero);
+  v128_t loss = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(nz, pos), wasm_f32x4_mul(qz, neg)),
+                               wasm_f32x4_mul(l, xent__log1p_core_f32x4(e)));
+  v128_t nonneg = wasm_f32x4_ge(x, zero);
+  v128_t A = wasm_v128_bitselect(one, e, nonneg), B = wasm_v128_bitselect(e, one, nonneg);
+  *g = wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
+                      wasm_f32x4_add(one, e));
+  return loss;
+}
+
+/* Adds the four float lanes of v to two f64x2 accumulators. */
+static inline void acc_f64(v128_t *lo, v128_t *hi, v128_t v) {
+  *lo = wasm_f64x2_add(*lo, wasm_f64x2_promote_low_f32x4(v));
+  *hi = wasm_f64x2_add(*hi, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)));
+}
+
+static inline double sum_f64(v128_t a, v128_t b) {
+  v128_t s = wasm_f64x2_add(a, b);
+  return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+}
+
+/* Lanes [0, r) set: keeps the real elements of a padded tail. */
+static inline v128_t lanes_below(size_t r) {
+  return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)r));
+}
+
+/* ---- Kernels at width 4 ---------------------------------------------------------
+ * Eight elements per step, then four, then the last 1-3 through a zeroed local
+ * copy whose padding lanes are masked out of the sum and never stored. */
+
+#define BCE_ROW_F32X4(name, ELEM)                                                      \
+  static double name(const float *y, const float *p, size_t n, float a, float c,      \
+                     float scale, float *g) {                                         \
+    const v128_t va = wasm_f32x4_splat(a), vc = wasm_f32x4_splat(c);                  \
+    const v128_t vs = wasm_f32x4_splat(scale);                                        \
+    v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, s2 = s0, s3 = s0, d0, d1;             \
+    size_t i = 0;                                                                     \
+    for (; i + 8 <= n; i += 8) {                                                      \
+      v128_t y0 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(y + i), va), vc);      \
+      v128_t y1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(y + i + 4), va), vc);  \
+      v128_t l0 = ELEM(wasm_v128_load(p + i), y0, &d0);                               \
+      v128_t l1 = ELEM(wasm_v128_load(p + i + 4), y1, &d1);                           \
+      acc_f64(&s0, &s1, l0);                                                          \
+      acc_f64(&s2, &s3, l1);                                                          \
+      if (g) {                                                                        \
+        wasm_v128_store(g + i, wasm_f32x4_mul(d0, vs));                               \
+        wasm_v128_store(g + i + 4, wasm_f32x4_mul(d1, vs));                           \
+      }                                                                               \
+    }                                                                                 \
+    for (; i + 4 <= n; i += 4) {                                                      \
+      v128_t y0 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(y + i), va), vc);      \
+      acc_f64(&s0, &s1, ELEM(wasm_v128_load(p + i), y0, &d0));                        \
+      if (g) wasm_v128_store(g + i, wasm_f32x4_mul(d0, vs));                          \
+    }                                                                                 \
+    size_t r = n - i;                                                                 \
+    if (r) {                                                                          \
+      float yt[4] = {0}, pt[4] = {0}, gt[4];                                          \
+      memcpy(yt, y + i, r * sizeof(float));                                           \
+      memcpy(pt, p + i, r * sizeof(float));                                           \
+      v128_t y0 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(yt), va), vc);         \
+      v128_t l0 = ELEM(wasm_v128_load(pt), y0, &d0);                                  \
+      acc_f64(&s0, &s1, wasm_v128_and(l0, lanes_below(r)));                           \
+      if (g) {                                                                        \
+        wasm_v128_store(gt, wasm_f32x4_mul(d0, vs));                                  \
+        memcpy(g + i, gt, r * sizeof(float));                                         \
+      }                                                                               \
+    }                                                                                 \
+    return sum_f64(wasm_f64x2_add(s0, s2), wasm_f64x2_add(s1, s3));                   \
+  }
+
+/* The unweighted logits element (q = 1), shaped like prob_elem_f32x4. */
+static inline v128_t bce_logit_elem_f32x4(v128_t x, v128_t z, v128_t *g) {
+  return logit_elem_f32x4(x, z, wasm_f32x4_splat(1.0f), wasm_f32x4_splat(0.0f), g);
+}
+
+BCE_ROW_F32X4(bce_prob_row_f32x4, prob_elem_f32x4)
+BCE_ROW_F32X4(bce_logit_row_f32x4, bce_logit_elem_f32x4)
+
+static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
+  const v128_t big = wasm_f32x4_splat(FLT_MAX);
+  v128_t finite = wasm_v128_and(wasm_f32x4_le(wasm_f32x4_abs(x), big),
+                                wasm_f32x4_le(wasm_f32x4_abs(z), big));
+  v128_t s = wasm_f32x4_pmax(loss, wasm_f32x4_neg(big));
+  s = wasm_f32x4_pmin(s, big);
+  return wasm_v128_bitselect(s, loss, finite);
+}
+
+/* One f32x4 step of the tf.nn ops: the saturated losses, *g the gradients. */
+static inline v128_t logit_step_f32x4(const float *x, const float *z, v128_t q, v128_t qm1,
+                                      v128_t *g) {
+  v128_t vx = wasm_v128_load(x), vz = wasm_v128_load(z);
+  return saturate_f32x4(logit_elem_f32x4(vx, vz, q, qm1, g), vx, vz);
+}
+
+static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q,
+                              float *losses, float *g) {
+  const v128_t vq = wasm_f32x4_splat(q), vqm1 = wasm_f32x4_splat(q - 1.0f);
+  v128_t d0, d1;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t l0 = logit_step_f32x4(x + i, z + i, vq, vqm1, &d0);
+    v128_t l1 = logit_step_f32x4(x + i + 4, z + i + 4, vq, vqm1, &d1);
+    if (losses) {
+      wasm_v128_store(losses + i, l0);
+      wasm_v128_store(losses + i + 4, l1);
+    }
+    if (g) {
+      wasm_v128_store(g + i, d0);
+      wasm_v128_store(g + i + 4, d1);
+    }
+  }
+  for (; i + 4 <= n; i += 4) {
+    v128_t l0 = logit_step_f32x4(x + i, z + i, vq, vqm1, &d0);
+    if (losses) wasm_v128_store(losses + i, l0);
+    if (g) wasm_v128_store(g + i, d0);
+  }
+  size_t r = n - i;
+  if (r) {
+    float zt[4] = {0}, xt[4] = {0}, out[4];
+    memcpy(zt, z + i, r * sizeof(float));
+    memcpy(xt, x + i, r * sizeof(float));
+    v128_t l0 = logit_step_f32x4(xt, zt, vq, vqm1, &d0);
+    if (losses) {
+      wasm_v128_store(out, l0);
+      memcpy(losses + i, out, r * sizeof(float));
+    }
+    if (g) {
+      wasm_v128_store(out, d0);
+      memcpy(g + i, out, r * sizeof(float));
+    }
+  }
+}
+
+#endif /* XENT_HAVE_SIMD128 */
+
+/* ---- Public entry points ------------------------------------------------------- */
+
+xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred, size_t batch,
+                                     size_t classes, const xent_options *opt, float *losses,
+                                     float *grad, float *loss, xent_error *err) {
+  xent_plan plan;
+  xent_status s = xent__plan_dense(&plan, y_true, y_pred, batch, classes, opt, 0, err);
+  if (s) return s;
+  /* y' = y (1 - s) + 0.5 s, in float32 as Keras does it; s = 0 leaves y as is. */
+  const float a = 1.0f - plan.opt.label_smoothing, c = 0.5f * plan.opt.label_smoothing;
+  double total = 0.0;
+  for (size_t b = 0; b < batch; b++) {
+    const float *y = y_true + b * classes, *p = y_pred + b * classes;
+    float w = xent__dense_weight(&plan, b, y);
+    /* The per-example loss is the mean over classes: each element carries 1/classes. */
+    float scale = (float)((double)xent__grad_scale(&plan, w) / (double)classes);
+    float *g = grad ? grad + b * classes : NULL;
+    double sum = plan.opt.from_logits
+                     ? XENT_KERNEL(bce_logit_row)(y, p, classes, a, c, scale, g)
+                     : XENT_KERNEL(bce_prob_row)(y, p, classes, a, c, scale, g);
+    double weighted = (double)w * (sum / (double)classes);
+    if (losses) losses[b] = xent__narrow(weighted);
+    total += weighted;
+  }
+  xent__finish(&plan, total, loss);
+  return XENT_OK;
+}
+
+xent_status xent_sigmoid_cross_entropy_with_logits(const float *labels, const float *logits,
+                                                   size_t batch, size_t classes,
+                                                   float *losses, float *grad,
+                                                   xent_error *err) {
+  xent_status s = xent__check_nn(labels, logits, batch, classes, err);
+  if (s) return s;
+  XENT_KERNEL(logit_elems)(labels, logits, batch * classes, 1.0f, losses, grad);
+  return XENT_OK;
+}
+
+xent_status xent_weighted_cross_entropy_with_logits(const float *labels, const float *logits,
+                                                    size_t batch, size_t classes,
+                                                    float pos_weight, float *losses,
+                                                    float *grad, xent_error *err) {
+  xent_status s = xent__check_nn(labels, logits, batch, classes, err);
+  if (s) return s;
+  if (!(pos_weight >= -FLT_MAX && pos_weight <= FLT_MAX))
+    return xent__fail(err, XENT_ERR_OPTION, "pos_weight", 0, (double)pos_weight);
+  XENT_KERNEL(logit_elems)(labels, logits, batch * classes, pos_weight, losses, grad);
+  return XENT_OK;
+}
