@@ -14,12 +14,16 @@ export const COPY = 0; // a JS array or typed array, copied into the arena
 export const HEAP = 1; // already in wasm memory at `ptr`, right dtype: no copy
 export const FILL = 2; // a single number repeated `length` times
 
+/** Arrays up to this length are copied by a loop and never checked for zero-copy use. */
+export const SMALL = 64;
+
 /** A reusable description of one array argument. */
 export function source() {
   return { kind: COPY, src: null, length: 0, shape: null, ptr: 0, ints: false, off: -1, ctor: null };
 }
 
 const isTyped = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView);
+const isBig = (v) => v instanceof BigInt64Array || v instanceof BigUint64Array;
 
 // Nested plain arrays: the shape, checked to be rectangular, and the values flattened.
 function nestedShape(fn, name, value) {
@@ -63,14 +67,15 @@ export function resolve(fn, name, value, rec, heap, ints) {
   rec.shape = null;
   rec.ptr = 0;
   rec.off = -1;
-  if (isTyped(value)) {
-    if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
-      throw typeError(fn, `${name} must hold numbers, got a ${value.constructor.name}; convert it to an Int32Array or Float32Array`);
-    }
+  rec.kind = COPY;
+  // The common cases first, with one type test each.
+  if (value instanceof Float32Array || value instanceof Int32Array || (isTyped(value) && !isBig(value))) {
     rec.length = value.length;
     rec.src = value;
-    rec.kind = COPY;
-    if (value.buffer === heap.buffer) {
+    // Reading .buffer of a small typed array makes V8 move it off its heap
+    // (about 15 ns); short inputs are copied anyway, and pin() catches the
+    // rare short view of wasm memory before the memory can grow.
+    if (value.length > SMALL && value.buffer === heap.buffer) {
       if (ints ? value instanceof Int32Array : value instanceof Float32Array) {
         rec.kind = HEAP;
         rec.ptr = value.byteOffset;
@@ -83,8 +88,10 @@ export function resolve(fn, name, value, rec, heap, ints) {
     }
     return rec;
   }
+  if (isBig(value)) {
+    throw typeError(fn, `${name} must hold numbers, got a ${value.constructor.name}; convert it to an Int32Array or Float32Array`);
+  }
   if (Array.isArray(value)) {
-    rec.kind = COPY;
     if (value.length > 0 && Array.isArray(value[0])) {
       const shape = nestedShape(fn, name, value);
       let total = 1;
@@ -148,17 +155,32 @@ export function place(fn, name, rec, heap, at) {
     return at;
   }
   const view = rec.off >= 0 ? new rec.ctor(heap.buffer, rec.off, rec.length) : rec.src;
+  const n = rec.length;
   if (!rec.ints) {
-    heap.f32.set(view, at >> 2);
+    // A loop is cheaper than set() for the short rows of interactive use;
+    // both round to float32 the same way.
+    if (n <= 64) {
+      const f32 = heap.f32;
+      const base = at >> 2;
+      for (let i = 0; i < n; i++) f32[base + i] = view[i];
+    } else {
+      heap.f32.set(view, at >> 2);
+    }
     return at;
   }
   if (view instanceof Int32Array) {
-    heap.i32.set(view, at >> 2);
+    if (n <= 64) {
+      const i32 = heap.i32;
+      const base = at >> 2;
+      for (let i = 0; i < n; i++) i32[base + i] = view[i];
+    } else {
+      heap.i32.set(view, at >> 2);
+    }
     return at;
   }
   const i32 = heap.i32;
   const base = at >> 2;
-  for (let i = 0; i < rec.length; i++) {
+  for (let i = 0; i < n; i++) {
     const v = view[i];
     if (!Number.isInteger(v) || v > 2147483647 || v < -2147483648) {
       if (Number.isInteger(v)) throw rangeError(fn, `${name}[${i}] = ${v} is outside the valid range of class indices`);
@@ -269,13 +291,31 @@ export function parseOptions(fn, options, allowed) {
   }
   for (const key in options) {
     const v = options[key];
-    const bit = OPT[key];
-    if (bit === undefined || !(allowed & bit)) throw unknown(fn, key, allowed);
-    if (v === undefined) continue;
+    // One switch both checks the name and reads the value: no lookup table
+    // and no Object.keys on the hot path.
+    let bit = 0;
     switch (key) {
       case 'fromLogits':
-        o.fromLogits = bool(fn, key, v);
+        bit = 1;
+        if (v !== undefined) o.fromLogits = bool(fn, key, v);
         break;
+      case 'gradient':
+        bit = 512;
+        if (v !== undefined) o.gradient = bool(fn, key, v);
+        break;
+      default:
+        bit = OPT[key];
+        if (bit === undefined || !(allowed & bit)) throw unknown(fn, key, allowed);
+        if (v !== undefined) slowOption(fn, o, key, v);
+    }
+    if (!(allowed & bit)) throw unknown(fn, key, allowed);
+  }
+  if (o.outGrad !== undefined) o.gradient = true;
+  return o;
+}
+
+function slowOption(fn, o, key, v) {
+  switch (key) {
       case 'labelSmoothing':
         o.labelSmoothing = unit(fn, key, v);
         break;
@@ -309,9 +349,6 @@ export function parseOptions(fn, options, allowed) {
       case 'applyClassBalancing':
         o.applyClassBalancing = bool(fn, key, v);
         break;
-      case 'gradient':
-        o.gradient = bool(fn, key, v);
-        break;
       case 'shape':
         o.shape = checkShape(fn, v);
         break;
@@ -324,10 +361,7 @@ export function parseOptions(fn, options, allowed) {
         o.outLosses = v.losses === null ? undefined : v.losses;
         o.outGrad = v.grad === null ? undefined : v.grad;
         break;
-    }
   }
-  if (o.outGrad !== undefined) o.gradient = true;
-  return o;
 }
 
 /**
@@ -345,5 +379,23 @@ export function outTarget(fn, name, out, length, heap) {
   }
   if (!(out instanceof Float32Array)) throw typeError(fn, `options.out.${name} must be a Float32Array (or a float32 tensor), got ${describe(out)}`);
   if (out.length !== length) throw rangeError(fn, `options.out.${name} must have length ${length}, got ${out.length}`);
+  if (length <= SMALL) return -1;
   return out.buffer === heap.buffer ? out.byteOffset : -1;
+}
+
+/**
+ * Before the arena grows (which detaches every view of wasm memory): a short
+ * typed array that views wasm memory is remembered by address, so place() can
+ * view the same bytes of the new buffer.
+ */
+export function pin(rec, heap) {
+  if (rec.kind === COPY && rec.off < 0 && rec.length > 0 && ArrayBuffer.isView(rec.src) && rec.src.buffer === heap.buffer) {
+    rec.off = rec.src.byteOffset;
+    rec.ctor = rec.src.constructor;
+  }
+}
+
+/** The same for a short output buffer: a view of wasm memory is written in place. */
+export function pinOut(out, mode, heap) {
+  return mode === -1 && out.buffer === heap.buffer ? out.byteOffset : mode;
 }

@@ -28,6 +28,7 @@ export class Heap {
     this.arenaBytes = 0;
     this.liveTensors = 0;
     this.closed = false;
+    this.calls = null; // the C entry points, set by index.js
   }
 
   /** Re-creates the views when the memory has grown (its old buffer is detached then). */
@@ -58,8 +59,11 @@ export class Heap {
       if (!ptr) throw new RangeError(`xent: cannot allocate ${size} bytes of wasm memory for this call`);
       this.arena = ptr;
       this.arenaBytes = size;
+      // The module reports growth (emscripten_notify_memory_growth), but a
+      // build without that hook would leave stale views: check here, off the
+      // hot path.
+      this.refresh();
     }
-    if (this.memory.buffer !== this.buffer) this.refresh();
     return this.arena;
   }
 

@@ -8,7 +8,7 @@
 
 import { loadModule, simdSupported } from './load.js';
 import { Heap, Tensor, ERROR_OFFSET, INSPECTION_OFFSET, LOSS_OFFSET, OPTIONS_OFFSET, align } from './heap.js';
-import { COPY, FILL, OPT, checkShape, opts, outTarget, parseOptions, place, resolve, sizeOf, source } from './args.js';
+import { COPY, FILL, OPT, SMALL, checkShape, outTarget, parseOptions, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
 import { describe, fromStatus, notInitialized, rangeError, shapeString, typeError } from './errors.js';
 import { classify } from './inspect-classify.js';
 import * as recommender from './recommend.js';
@@ -56,6 +56,7 @@ export function init(options) {
       if (next) next.refresh();
     });
     next = new Heap(loaded.exports, loaded.memory);
+    next.calls = CALLS.map((name) => loaded.exports[name]);
     if (heap) heap.closed = true;
     heap = next;
     backend = loaded.backend;
@@ -70,6 +71,20 @@ export function init(options) {
   return p;
 }
 let pendingBackend;
+
+// The C entry points, by the index the functions below pass (a plain array is
+// a faster lookup than the exports object).
+const CALLS = [
+  'xent_binary_crossentropy',
+  'xent_categorical_crossentropy',
+  'xent_sparse_categorical_crossentropy',
+  'xent_binary_focal_crossentropy',
+  'xent_categorical_focal_crossentropy',
+  'xent_sigmoid_cross_entropy_with_logits',
+  'xent_weighted_cross_entropy_with_logits',
+  'xent_softmax_cross_entropy_with_logits',
+  'xent_sparse_softmax_cross_entropy_with_logits',
+];
 
 export { simdSupported };
 
@@ -104,8 +119,12 @@ const ONE_LABEL = [0];
 
 const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
 
-// The prediction's shape after the `shape` option: [..., classes].
-function predShape(fn, predName, trueName, o, dense) {
+// The prediction's shape as an array when one is known (nested input, the
+// `shape` option, or nested labels of a flat prediction), else null: a flat
+// prediction [total] is one example. Kept in SHAPE so the common flat case
+// allocates nothing. Returns the number of classes (the last dimension).
+let SHAPE = null;
+function predClasses(fn, predName, o, dense) {
   let shape = P.shape;
   if (o.shape !== undefined) {
     if (shape !== null && !sameShape(shape, o.shape)) {
@@ -118,25 +137,26 @@ function predShape(fn, predName, trueName, o, dense) {
   } else if (shape === null && dense && T.shape !== null && T.length === P.length) {
     shape = T.shape; // a flat prediction takes the shape of nested labels
   }
-  if (shape === null) shape = [P.length];
-  if (shape[shape.length - 1] === 0) {
-    throw rangeError(fn, `${predName} has shape ${shapeString(shape)}: the last dimension (the classes) must be at least 1`);
+  SHAPE = shape;
+  const classes = shape === null ? P.length : shape[shape.length - 1];
+  if (classes === 0) {
+    throw rangeError(fn, `${predName} has shape ${shapeString(shape || [0])}: the last dimension (the classes) must be at least 1`);
   }
-  return shape;
+  return classes;
 }
 
-function checkDenseLabels(fn, trueName, predName, shape, total) {
-  if (T.shape !== null ? !sameShape(T.shape, shape) : T.length !== total) {
-    const tShape = T.shape || [T.length];
-    throw rangeError(fn, `${trueName} has shape ${shapeString(tShape)} but ${predName} has shape ${shapeString(shape)}; they must match (a flat ${trueName} needs ${total} values)`);
+function checkDenseLabels(fn, trueName, predName, total) {
+  if (T.shape !== null ? SHAPE === null || !sameShape(T.shape, SHAPE) : T.length !== total) {
+    throw rangeError(fn, `${trueName} has shape ${shapeString(T.shape || [T.length])} but ${predName} has shape ${shapeString(SHAPE || [total])}; they must match (a flat ${trueName} needs ${total} values)`);
   }
 }
 
-function checkSparseLabels(fn, trueName, predName, shape, batch) {
+function checkSparseLabels(fn, trueName, predName, batch, total) {
+  if (T.shape === null && T.length === batch) return;
+  const shape = SHAPE || [total];
   const lead = shape.slice(0, -1);
-  const ok = T.shape !== null
-    ? sameShape(T.shape, lead) || (T.shape.length === lead.length + 1 && T.shape[lead.length] === 1 && sameShape(T.shape.slice(0, -1), lead))
-    : T.length === batch;
+  const ok = T.shape !== null &&
+    (sameShape(T.shape, lead) || (T.shape.length === lead.length + 1 && T.shape[lead.length] === 1 && sameShape(T.shape.slice(0, -1), lead)));
   if (!ok) {
     throw rangeError(fn, `${trueName} has shape ${shapeString(T.shape || [T.length])} but ${predName} has shape ${shapeString(shape)}; sparse labels need one class index per row, shape ${shapeString(lead.length ? lead : [1])}`);
   }
@@ -175,23 +195,24 @@ function fail(fn, h, status, classes) {
   return fromStatus(fn, status, arg, index, value, classes, h.string(h.ex.xent_status_string(status)));
 }
 
-// Reads the outputs and builds the result.
-function finish(h, lossesLen, lPtr, lOut, gPtr, gOut, total, wantGrad) {
-  const f32 = h.f32;
-  let losses = lOut;
-  if (lOut === undefined) losses = f32.slice(lPtr >> 2, (lPtr >> 2) + lossesLen);
-  else if (!(lOut instanceof Float32Array && lOut.buffer === h.buffer) && !(lOut instanceof Tensor)) lOut.set(f32.subarray(lPtr >> 2, (lPtr >> 2) + lossesLen));
-  let grad;
-  if (wantGrad) {
-    grad = gOut;
-    if (gOut === undefined) grad = f32.slice(gPtr >> 2, (gPtr >> 2) + total);
-    else if (!(gOut instanceof Float32Array && gOut.buffer === h.buffer) && !(gOut instanceof Tensor)) gOut.set(f32.subarray(gPtr >> 2, (gPtr >> 2) + total));
+// One output: a new Float32Array (mode 0), the caller's buffer outside wasm
+// memory, copied into (mode -1), or the caller's buffer the kernel wrote (mode > 0).
+function output(f32, mode, ptr, out, n) {
+  if (mode === 0) {
+    if (n > SMALL) return f32.slice(ptr >> 2, (ptr >> 2) + n);
+    out = new Float32Array(n);
+    mode = -1;
   }
-  RESULT_LOSSES = losses;
-  RESULT_GRAD = grad;
+  if (mode < 0) {
+    if (n <= 64) {
+      const base = ptr >> 2;
+      for (let i = 0; i < n; i++) out[i] = f32[base + i];
+    } else {
+      out.set(f32.subarray(ptr >> 2, (ptr >> 2) + n));
+    }
+  }
+  return out;
 }
-let RESULT_LOSSES;
-let RESULT_GRAD;
 
 // ---- Keras losses ------------------------------------------------------------
 
@@ -200,7 +221,7 @@ const SPARSE = (KERAS & ~OPT.labelSmoothing) | OPT.ignoreClass;
 const BINARY_FOCAL = KERAS | OPT.alpha | OPT.gamma | OPT.applyClassBalancing;
 const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.gamma;
 
-function keras(fn, cname, allowed, sparse, yTrue, yPred, options) {
+function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
   const h = ready(fn);
   const o = parseOptions(fn, options, allowed);
   resolve(fn, 'yPred', yPred, P, h, false);
@@ -209,18 +230,26 @@ function keras(fn, cname, allowed, sparse, yTrue, yPred, options) {
     yTrue = ONE_LABEL;
   }
   resolve(fn, 'yTrue', yTrue, T, h, sparse);
-  const shape = predShape(fn, 'yPred', 'yTrue', o, !sparse);
+  const classes = predClasses(fn, 'yPred', o, !sparse);
   const total = P.length;
-  const classes = shape[shape.length - 1];
   const batch = total / classes;
-  if (sparse) checkSparseLabels(fn, 'yTrue', 'yPred', shape, batch);
-  else checkDenseLabels(fn, 'yTrue', 'yPred', shape, total);
+  if (sparse) checkSparseLabels(fn, 'yTrue', 'yPred', batch, total);
+  else checkDenseLabels(fn, 'yTrue', 'yPred', total);
   weights(fn, o, batch, classes, !sparse, h);
   const wantGrad = o.gradient;
-  let lPtr = outTarget(fn, 'losses', o.outLosses, batch, h);
-  let gPtr = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
-
-  const need = bytes(P) + bytes(T) + bytes(SW) + bytes(CW) + (lPtr > 0 ? 0 : align(batch * 4)) + (wantGrad && gPtr <= 0 ? align(total * 4) : 0);
+  let lMode = outTarget(fn, 'losses', o.outLosses, batch, h);
+  let gMode = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
+  const need = bytes(P) + bytes(T) + bytes(SW) + bytes(CW) + (lMode > 0 ? 0 : align(batch * 4)) + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
+  if (need > h.arenaBytes) {
+    pin(P, h);
+    pin(T, h);
+    pin(SW, h);
+    pin(CW, h);
+    lMode = pinOut(o.outLosses, lMode, h);
+    if (wantGrad) gMode = pinOut(o.outGrad, gMode, h);
+  }
+  let lPtr = lMode;
+  let gPtr = gMode;
   let at = h.reserve(need);
   const pPtr = place(fn, 'yPred', P, h, at);
   at += bytes(P);
@@ -256,30 +285,29 @@ function keras(fn, cname, allowed, sparse, yTrue, yPred, options) {
   i32[w + 7] = o.applyClassBalancing ? 1 : 0;
   i32[w + 8] = swPtr;
   i32[w + 9] = cwPtr;
-  const status = h.ex[cname](tPtr, pPtr, batch, classes, fixed + OPTIONS_OFFSET, lPtr, wantGrad ? gPtr : 0, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
+  const status = h.calls[call](tPtr, pPtr, batch, classes, fixed + OPTIONS_OFFSET, lPtr, wantGrad ? gPtr : 0, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
   if (status !== 0) throw fail(fn, h, status, classes);
-  finish(h, batch, lPtr, o.outLosses, gPtr, o.outGrad, total, wantGrad);
   return {
-    loss: o.reduction === 2 ? undefined : h.f32[(fixed + LOSS_OFFSET) >> 2],
-    losses: RESULT_LOSSES,
-    grad: RESULT_GRAD,
+    loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2],
+    losses: output(f32, lMode, lPtr, o.outLosses, batch),
+    grad: wantGrad ? output(f32, gMode, gPtr, o.outGrad, total) : undefined,
   };
 }
 
 export function binaryCrossentropy(yTrue, yPred, options) {
-  return keras('binaryCrossentropy', 'xent_binary_crossentropy', KERAS, false, yTrue, yPred, options);
+  return keras('binaryCrossentropy', 0 /* xent_binary_crossentropy */, KERAS, false, yTrue, yPred, options);
 }
 export function categoricalCrossentropy(yTrue, yPred, options) {
-  return keras('categoricalCrossentropy', 'xent_categorical_crossentropy', KERAS, false, yTrue, yPred, options);
+  return keras('categoricalCrossentropy', 1 /* xent_categorical_crossentropy */, KERAS, false, yTrue, yPred, options);
 }
 export function sparseCategoricalCrossentropy(yTrue, yPred, options) {
-  return keras('sparseCategoricalCrossentropy', 'xent_sparse_categorical_crossentropy', SPARSE, true, yTrue, yPred, options);
+  return keras('sparseCategoricalCrossentropy', 2 /* xent_sparse_categorical_crossentropy */, SPARSE, true, yTrue, yPred, options);
 }
 export function binaryFocalCrossentropy(yTrue, yPred, options) {
-  return keras('binaryFocalCrossentropy', 'xent_binary_focal_crossentropy', BINARY_FOCAL, false, yTrue, yPred, options);
+  return keras('binaryFocalCrossentropy', 3 /* xent_binary_focal_crossentropy */, BINARY_FOCAL, false, yTrue, yPred, options);
 }
 export function categoricalFocalCrossentropy(yTrue, yPred, options) {
-  return keras('categoricalFocalCrossentropy', 'xent_categorical_focal_crossentropy', CATEGORICAL_FOCAL, false, yTrue, yPred, options);
+  return keras('categoricalFocalCrossentropy', 4 /* xent_categorical_focal_crossentropy */, CATEGORICAL_FOCAL, false, yTrue, yPred, options);
 }
 
 // ---- tf.nn ops -----------------------------------------------------------------
@@ -289,7 +317,7 @@ const ELEMENTWISE = 0;
 const ROWS = 1;
 const SPARSE_ROWS = 2;
 
-function nn(fn, cname, mode, labels, logits, posWeight, options) {
+function nn(fn, call, mode, labels, logits, posWeight, options) {
   const h = ready(fn);
   const o = parseOptions(fn, options, NN);
   const sparse = mode === SPARSE_ROWS;
@@ -299,18 +327,24 @@ function nn(fn, cname, mode, labels, logits, posWeight, options) {
     labels = ONE_LABEL;
   }
   resolve(fn, 'labels', labels, T, h, sparse);
-  const shape = predShape(fn, 'logits', 'labels', o, !sparse);
+  const classes = predClasses(fn, 'logits', o, !sparse);
   const total = P.length;
-  const classes = shape[shape.length - 1];
   const batch = total / classes;
-  if (sparse) checkSparseLabels(fn, 'labels', 'logits', shape, batch);
-  else checkDenseLabels(fn, 'labels', 'logits', shape, total);
+  if (sparse) checkSparseLabels(fn, 'labels', 'logits', batch, total);
+  else checkDenseLabels(fn, 'labels', 'logits', total);
   const lossesLen = mode === ELEMENTWISE ? total : batch;
   const wantGrad = o.gradient;
-  let lPtr = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
-  let gPtr = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
-
-  const need = bytes(P) + bytes(T) + (lPtr > 0 ? 0 : align(lossesLen * 4)) + (wantGrad && gPtr <= 0 ? align(total * 4) : 0);
+  let lMode = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
+  let gMode = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
+  const need = bytes(P) + bytes(T) + (lMode > 0 ? 0 : align(lossesLen * 4)) + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
+  if (need > h.arenaBytes) {
+    pin(P, h);
+    pin(T, h);
+    lMode = pinOut(o.outLosses, lMode, h);
+    if (wantGrad) gMode = pinOut(o.outGrad, gMode, h);
+  }
+  let lPtr = lMode;
+  let gPtr = gMode;
   let at = h.reserve(need);
   const pPtr = place(fn, 'logits', P, h, at);
   at += bytes(P);
@@ -323,15 +357,18 @@ function nn(fn, cname, mode, labels, logits, posWeight, options) {
   if (wantGrad && gPtr <= 0) gPtr = at;
   const err = h.fixed + ERROR_OFFSET;
   const status = posWeight === undefined
-    ? h.ex[cname](tPtr, pPtr, batch, classes, lPtr, wantGrad ? gPtr : 0, err)
-    : h.ex[cname](tPtr, pPtr, batch, classes, posWeight, lPtr, wantGrad ? gPtr : 0, err);
+    ? h.calls[call](tPtr, pPtr, batch, classes, lPtr, wantGrad ? gPtr : 0, err)
+    : h.calls[call](tPtr, pPtr, batch, classes, posWeight, lPtr, wantGrad ? gPtr : 0, err);
   if (status !== 0) throw fail(fn, h, status, classes);
-  finish(h, lossesLen, lPtr, o.outLosses, gPtr, o.outGrad, total, wantGrad);
-  return { losses: RESULT_LOSSES, grad: RESULT_GRAD };
+  const f32 = h.f32;
+  return {
+    losses: output(f32, lMode, lPtr, o.outLosses, lossesLen),
+    grad: wantGrad ? output(f32, gMode, gPtr, o.outGrad, total) : undefined,
+  };
 }
 
 export function sigmoidCrossEntropyWithLogits(labels, logits, options) {
-  return nn('sigmoidCrossEntropyWithLogits', 'xent_sigmoid_cross_entropy_with_logits', ELEMENTWISE, labels, logits, undefined, options);
+  return nn('sigmoidCrossEntropyWithLogits', 5 /* xent_sigmoid_cross_entropy_with_logits */, ELEMENTWISE, labels, logits, undefined, options);
 }
 export function weightedCrossEntropyWithLogits(labels, logits, posWeight, options) {
   const fn = 'weightedCrossEntropyWithLogits';
@@ -341,13 +378,13 @@ export function weightedCrossEntropyWithLogits(labels, logits, posWeight, option
   if (!Number.isFinite(posWeight) || Math.abs(posWeight) > 3.4028234663852886e38) {
     throw rangeError(fn, `posWeight must be a finite number, got ${posWeight}`);
   }
-  return nn(fn, 'xent_weighted_cross_entropy_with_logits', ELEMENTWISE, labels, logits, posWeight, options);
+  return nn(fn, 6 /* xent_weighted_cross_entropy_with_logits */, ELEMENTWISE, labels, logits, posWeight, options);
 }
 export function softmaxCrossEntropyWithLogits(labels, logits, options) {
-  return nn('softmaxCrossEntropyWithLogits', 'xent_softmax_cross_entropy_with_logits', ROWS, labels, logits, undefined, options);
+  return nn('softmaxCrossEntropyWithLogits', 7 /* xent_softmax_cross_entropy_with_logits */, ROWS, labels, logits, undefined, options);
 }
 export function sparseSoftmaxCrossEntropyWithLogits(labels, logits, options) {
-  return nn('sparseSoftmaxCrossEntropyWithLogits', 'xent_sparse_softmax_cross_entropy_with_logits', SPARSE_ROWS, labels, logits, undefined, options);
+  return nn('sparseSoftmaxCrossEntropyWithLogits', 8 /* xent_sparse_softmax_cross_entropy_with_logits */, SPARSE_ROWS, labels, logits, undefined, options);
 }
 
 // ---- Inspecting data and recommending a loss -----------------------------------
@@ -370,9 +407,9 @@ export function inspect(yTrue, yPred, options) {
   const o = parseOptions(fn, options, OPT.shape);
   resolve(fn, 'yPred', yPred, P, h, false);
   resolve(fn, 'yTrue', yTrue, T, h, false);
-  const shape = predShape(fn, 'yPred', 'yTrue', o, T.length === P.length);
+  const classes = predClasses(fn, 'yPred', o, T.length === P.length);
   const total = P.length;
-  const classes = shape[shape.length - 1];
+  const shape = SHAPE || [total];
   const batch = total / classes;
   let labelCols;
   if (T.length === total) labelCols = classes;
