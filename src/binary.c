@@ -65,8 +65,9 @@ static inline float logit_elem_scalar(float x, float z, float q, float qm1, floa
 /* binary_crossentropy over one row on probabilities: returns the sum of the
  * element losses; writes grad = element gradient x scale when g is not NULL.
  * Labels are smoothed as y a + c. */
-static double bce_prob_row_scalar(const float *y, const float *p, size_t n, float a,
-                                  float c, float scale, float *g) {
+XENT_MAYBE_UNUSED static double bce_prob_row_scalar(const float *y, const float *p,
+                                                    size_t n, float a, float c,
+                                                    float scale, float *g) {
   double sum = 0.0;
   for (size_t i = 0; i < n; i++) {
     float d;
@@ -77,8 +78,9 @@ static double bce_prob_row_scalar(const float *y, const float *p, size_t n, floa
 }
 
 /* The same on logits. */
-static double bce_logit_row_scalar(const float *y, const float *x, size_t n, float a,
-                                   float c, float scale, float *g) {
+XENT_MAYBE_UNUSED static double bce_logit_row_scalar(const float *y, const float *x,
+                                                     size_t n, float a, float c,
+                                                     float scale, float *g) {
   double sum = 0.0;
   for (size_t i = 0; i < n; i++) {
     float d;
@@ -98,8 +100,8 @@ static inline float saturate_scalar(float loss, float x, float z) {
 }
 
 /* The tf.nn ops: element losses and gradients of n flat elements. */
-static void logit_elems_scalar(const float *z, const float *x, size_t n, float q,
-                               float *losses, float *g) {
+XENT_MAYBE_UNUSED static void logit_elems_scalar(const float *z, const float *x, size_t n,
+                                                 float q, float *losses, float *g) {
   float qm1 = q - 1.0f;
   for (size_t i = 0; i < n; i++) {
     float d;
