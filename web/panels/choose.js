@@ -1,0 +1,122 @@
+// panels/choose.js: the Choose panel: problem type, label encoding, model output,
+// the from_logits switch, batch and class counts, and the options that apply to
+// the resulting loss (label smoothing, class weights, pos_weight, focal
+// gamma/alpha, ignore class, reduction; semantics.md §2.1). Reads and writes
+// the explorer state through ctx; called by xent-explorer.js.
+
+import { lossSpec } from '../model.js';
+
+const radios = (name, label, items) => `<fieldset class="radios" data-key="${name}">
+  <legend>${label}</legend>
+  ${items.map(([v, t]) => `<label><input type="radio" name="NAME-${name}" value="${v}"> ${t}</label>`).join('')}
+</fieldset>`;
+
+const DEFAULT_LABELS = { binary: 'binary01', multiclass: 'integer', multilabel: 'multihot' };
+const FITS = {
+  binary: ['binary01', 'integer', 'onehot', 'soft'],
+  multiclass: ['integer', 'onehot', 'soft'],
+  multilabel: ['multihot', 'soft'],
+};
+
+export function mountChoose(root, ctx) {
+  const opts = (n, from) => Array.from({ length: n }, (_, i) => `<option>${i + from}</option>`).join('');
+  root.innerHTML = (
+    radios('problem', 'Problem', [['binary', 'Binary'], ['multiclass', 'Multi-class'], ['multilabel', 'Multi-label']]) +
+    radios('labels', 'Labels', [['binary01', '0/1'], ['integer', 'Integer'], ['onehot', 'One-hot'], ['soft', 'Soft'], ['multihot', 'Multi-hot']]) +
+    radios('output', 'Model output', [['logits', 'Logits (no activation)'], ['sigmoid', 'Sigmoid'], ['softmax', 'Softmax']]) +
+    `<div class="row">
+      <label class="switch"><input type="checkbox" role="switch" data-key="from-logits"> <code>from_logits=True</code></label>
+      <label>Examples <select data-key="batch">${opts(4, 1)}</select></label>
+      <label>Classes <select data-key="classes">${opts(9, 2)}</select></label>
+    </div>
+    <details class="options" data-part="options"><summary>Options</summary>
+      <div class="opt-grid">
+      <label data-opt="ls">Label smoothing <input type="range" min="0" max="0.5" step="0.05" data-key="label-smoothing"><output data-out="label-smoothing"></output></label>
+      <label data-opt="cw">Class weights <input type="text" inputmode="decimal" placeholder="e.g. 1,3,1" data-key="class-weight" size="12"></label>
+      <label data-opt="pw">pos_weight <input type="number" min="0.01" max="100" step="0.5" data-key="pos-weight"></label>
+      <label data-opt="focal"><input type="checkbox" data-key="focal"> Focal loss</label>
+      <label data-opt="gamma">gamma <input type="range" min="0" max="5" step="0.5" data-key="gamma"><output data-out="gamma"></output></label>
+      <label data-opt="alpha">alpha <input type="range" min="0" max="1" step="0.05" data-key="alpha"><output data-out="alpha"></output></label>
+      <label data-opt="bal"><input type="checkbox" data-key="class-balancing"> apply_class_balancing</label>
+      <label data-opt="ignore">Ignore class <select data-key="ignore-class"></select></label>
+      <label data-opt="red">Reduction <select data-key="reduction">
+        <option value="sum_over_batch_size">sum_over_batch_size</option><option value="sum">sum</option></select></label>
+      </div>
+      <p class="note" data-why></p>
+    </details>`
+  ).replaceAll('NAME-', `${ctx.id}-`);
+
+  const q = (sel) => root.querySelector(sel);
+  const inputs = [...root.querySelectorAll('[data-key]')].filter((el) => el.tagName !== 'FIELDSET');
+
+  root.addEventListener('change', (e) => {
+    const t = e.target;
+    const fs = t.closest('fieldset[data-key]');
+    if (fs && t.type === 'radio') {
+      const key = fs.dataset.key;
+      const patch = { [key]: t.value };
+      if (key === 'problem' && !FITS[t.value].includes(ctx.state().labels)) patch.labels = DEFAULT_LABELS[t.value];
+      ctx.set(patch);
+      return;
+    }
+    const key = t.dataset.key;
+    if (!key) return;
+    ctx.set({ [key]: readInput(t, key) });
+  });
+  root.addEventListener('input', (e) => {
+    const t = e.target;
+    if (t.type === 'range') ctx.set({ [t.dataset.key]: Number(t.value) });
+  });
+
+  function readInput(t, key) {
+    if (t.type === 'checkbox') return t.checked;
+    if (key === 'class-weight') {
+      const v = t.value.split(/[\s,]+/).filter(Boolean).map(Number);
+      return v.every((x) => Number.isFinite(x) && x >= 0) ? v : [];
+    }
+    if (key === 'reduction') return t.value;
+    const v = Number(t.value);
+    return Number.isFinite(v) ? v : undefined;
+  }
+
+  let lastClasses = 0;
+  return {
+    update(s) {
+      for (const fs of root.querySelectorAll('fieldset[data-key]')) {
+        for (const r of fs.querySelectorAll('input')) r.checked = r.value === s[fs.dataset.key];
+      }
+      if (s.classes !== lastClasses) {
+        lastClasses = s.classes;
+        q('[data-key="ignore-class"]').innerHTML = '<option value="-1">none</option>' +
+          Array.from({ length: s.classes }, (_, i) => `<option value="${i}">${i}</option>`).join('');
+      }
+      for (const el of inputs) {
+        const key = el.dataset.key;
+        if (el === root.getRootNode().activeElement && el.type === 'text') continue;
+        if (el.type === 'checkbox') el.checked = s[key];
+        else if (key === 'class-weight') el.value = s[key].join(',');
+        else el.value = String(s[key]);
+      }
+      for (const o of root.querySelectorAll('output[data-out]')) o.textContent = String(s[o.dataset.out]);
+      const binaryFamily = s.labels === 'binary01' || s.labels === 'multihot';
+      const spec = lossSpec(s);
+      const why = [];
+      const enable = (opt, on, reason) => {
+        const label = q(`[data-opt="${opt}"]`);
+        for (const el of label.querySelectorAll('input, select')) el.disabled = !on;
+        label.classList.toggle('off', !on);
+        if (!on && reason) why.push(reason);
+      };
+      q('[data-key="classes"]').disabled = s.labels === 'binary01' || s.problem === 'binary';
+      enable('ls', s.labels !== 'integer', 'Keras’ SparseCategoricalCrossentropy has no label_smoothing.');
+      enable('pw', binaryFamily && s['from-logits'] && !s.focal, binaryFamily ? 'pos_weight needs logits (tf.nn.weighted_cross_entropy_with_logits).' : '');
+      enable('focal', s.labels !== 'integer', s.labels === 'integer' ? 'Keras has no sparse focal loss: one-hot encode the labels.' : '');
+      enable('gamma', s.focal && s.labels !== 'integer');
+      enable('alpha', s.focal && s.labels !== 'integer' && (!binaryFamily || s['class-balancing']));
+      enable('bal', s.focal && binaryFamily);
+      enable('ignore', s.labels === 'integer', 'ignore_class exists only for integer labels.');
+      enable('cw', spec.fn !== 'weightedCrossEntropyWithLogits');
+      q('[data-why]').textContent = why.filter(Boolean).join(' ');
+    },
+  };
+}

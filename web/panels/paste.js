@@ -1,0 +1,125 @@
+// panels/paste.js: Bring your own numbers: labels and predictions pasted as
+// printed by NumPy, PyTorch, TF or JS (parse.js), read by xent.inspect (what
+// encoding and output kind they look like), checked against the Choose panel,
+// then run through the chosen loss (model.js evaluate, predictions taken as
+// the model output as-is) for per-example losses and gradients. Called by
+// xent-explorer.js.
+
+import { evaluate, callText, fmt } from '../model.js';
+import { parseArray } from '../parse.js';
+import { esc } from './recommend.js';
+
+const EXAMPLE_LABELS = 'array([2, 0, 1])';
+const EXAMPLE_PREDS = `array([[ 0.1, -1.2,  2.3],
+       [ 1.5,  0.3, -0.8],
+       [-0.2,  0.9,  0.4]], dtype=float32)`;
+
+// Shapes the pasted arrays into what the chosen loss takes: returns
+// { n, u, pred: Float32Array, targets (state encoding), labelShape }.
+export function arrange(s, lab, pred) {
+  let [n, u] = pred.shape.length === 2 ? pred.shape : [0, 0];
+  if (pred.shape.length === 1) {
+    const scalarLabels = lab.shape.length === 1 && lab.shape[0] === pred.shape[0];
+    [n, u] = scalarLabels && s.labels === 'binary01' ? [pred.shape[0], 1] : [1, pred.shape[0]];
+  }
+  if (pred.shape.length > 2 || n === 0) throw new Error(`predictions must be [batch, classes]; got shape [${pred.shape}]`);
+  const rows = lab.shape.length === 2 && lab.shape[1] === 1 ? [lab.shape[0]] : lab.shape.length === 0 ? [1] : lab.shape;
+  let targets;
+  if (s.labels === 'integer' || s.labels === 'binary01') {
+    if (rows.length !== 1 || rows[0] !== n) throw new Error(`${s.labels === 'integer' ? 'integer' : '0/1'} labels need shape [${n}] (one per example); got [${lab.shape}]`);
+    targets = lab.values;
+    if (s.labels === 'binary01' && u !== 1) throw new Error(`0/1 labels go with one output unit; the predictions have ${u} columns`);
+  } else {
+    if (rows.length !== 2 || rows[0] !== n || rows[1] !== u) throw new Error(`${s.labels} labels need shape [${n}, ${u}] like the predictions; got [${lab.shape}]`);
+    targets = s.labels === 'onehot'
+      ? Array.from({ length: n }, (_, i) => { const r = lab.values.slice(i * u, i * u + u); return r.indexOf(Math.max(...r)); })
+      : lab.values;
+  }
+  return { n, u, pred: Float32Array.from(pred.values), targets, labelShape: lab.shape };
+}
+
+export function mountPaste(root, ctx) {
+  const id = ctx.id;
+  root.innerHTML = `<div class="paste-grid">
+      <label for="${id}-pl">Labels (y_true)</label><textarea id="${id}-pl" rows="4" spellcheck="false" data-pl></textarea>
+      <label for="${id}-pp">Predictions (y_pred)</label><textarea id="${id}-pp" rows="4" spellcheck="false" data-pp></textarea>
+    </div>
+    <div data-seen></div>
+    <div data-paste-out></div>`;
+  const q = (sel) => root.querySelector(sel);
+  q('[data-pl]').value = EXAMPLE_LABELS;
+  q('[data-pp]').value = EXAMPLE_PREDS;
+  let dirty = true, lastKey = '', seen = null;
+  root.addEventListener('input', () => {
+    dirty = true;
+    ctx.schedule();
+  });
+  root.addEventListener('click', (e) => {
+    if (!e.target.closest('[data-adopt]') || !seen) return;
+    const patch = {};
+    if (['binary01', 'integer', 'onehot', 'soft', 'multihot'].includes(seen.labels)) patch.labels = seen.labels;
+    if (['logits', 'sigmoid', 'softmax'].includes(seen.output)) {
+      patch.output = seen.output;
+      patch['from-logits'] = seen.output === 'logits';
+    }
+    ctx.set(patch);
+  });
+
+  return {
+    update(s) {
+      const key = JSON.stringify([s.labels, s.output, s['from-logits'], s['label-smoothing'], s.focal, s.gamma, s.alpha,
+        s['class-balancing'], s['pos-weight'], s['class-weight'], s['ignore-class'], s.reduction]);
+      if (!dirty && key === lastKey) return null;
+      dirty = false;
+      lastKey = key;
+      const out = q('[data-paste-out]');
+      let lab, pred;
+      try {
+        lab = parseArray(q('[data-pl]').value);
+      } catch (e) {
+        out.innerHTML = `<p class="error">Labels: ${esc(e.message)}</p>`;
+        return null;
+      }
+      try {
+        pred = parseArray(q('[data-pp]').value);
+      } catch (e) {
+        out.innerHTML = `<p class="error">Predictions: ${esc(e.message)}</p>`;
+        return null;
+      }
+      const shape = pred.shape.length === 2 ? pred.shape : [1, pred.values.length];
+      try {
+        seen = ctx.xent.inspect(Float32Array.from(lab.values), Float32Array.from(pred.values), { shape });
+        const range = seen.labelRange ? ` (values ${seen.labelRange.map((v) => fmt(v)).join(' to ')})` : '';
+        const clash = [];
+        if (seen.labels && seen.labels !== s.labels) clash.push(`labels look <strong>${esc(seen.labels)}</strong>, you chose ${esc(s.labels)}`);
+        if (seen.output && seen.output !== s.output) clash.push(`predictions look like <strong>${esc(seen.output)}</strong>, you chose ${esc(s.output)}`);
+        q('[data-seen]').innerHTML = `<p>xent.inspect sees labels <strong data-seen-labels>${esc(seen.labels)}</strong>${range}
+          and predictions <strong data-seen-output>${esc(seen.output)}</strong>; rows breaking the label pattern: ${seen.rowsBreakingLabelPattern ?? 0},
+          output pattern: ${seen.rowsBreakingOutputPattern ?? 0}.</p>
+          ${(seen.notes || []).length ? `<ul>${seen.notes.map((n) => `<li>${esc(typeof n === 'string' ? n : n.message || JSON.stringify(n))}</li>`).join('')}</ul>` : ''}
+          ${clash.length ? `<p class="warn">Check: ${clash.join('; ')}. <button type="button" data-adopt>Use what inspect sees</button></p>` : '<p>That matches your choices.</p>'}`;
+      } catch (e) {
+        seen = null;
+        q('[data-seen]').innerHTML = `<p class="error">inspect: ${esc(e.message)}</p>`;
+      }
+      try {
+        const a = arrange(s, lab, pred);
+        const st = { ...s, output: 'logits', batch: a.n, classes: Math.max(2, a.u) };
+        const r = evaluate(ctx.xent, st, a.pred, a.targets, a.n);
+        const head = `<tr><th scope="col">example</th><th scope="col">loss</th>${Array.from({ length: a.u }, (_, j) => `<th scope="col">grad ${j}</th>`).join('')}</tr>`;
+        let body = '';
+        for (let i = 0; i < a.n; i++) {
+          body += `<tr><th scope="row">${i + 1}</th><td data-paste-losses="${i}">${fmt(r.losses[i])}</td>${Array.from({ length: a.u }, (_, j) =>
+            `<td data-paste-grad="${i * a.u + j}">${fmt(r.grad[i * a.u + j])}</td>`).join('')}</tr>`;
+        }
+        out.innerHTML = `<p>With your settings: <code>${esc(callText(r.spec))}</code></p>
+          <p>Reduced loss: <output data-paste-loss>${fmt(r.loss)}</output>; gradient w.r.t. ${r.wrt}.</p>
+          <div class="table-wrap"><table><caption>Per-example losses and gradients</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
+        return r;
+      } catch (e) {
+        out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,235 @@
+// xent-explorer.js: the <xent-explorer> custom element class (define.js
+// registers it). It owns the state (state.js), loads the JS API lazily when the
+// element first scrolls into view, and redraws every panel inside one
+// animation frame after any input. Attributes (the URL keys) preset the state,
+// `hide="code curves"` hides panels or parts, `sync-url` ties the state to
+// location.hash, and a `change` event carries the state after each update.
+// Work stops while the element is off screen (IntersectionObserver).
+
+import * as xent from '../js/index.js';
+import { KEYS, PANELS, PARTS, defaults, fromEntries, fromHash, normalize, toHash } from './state.js';
+import { situation, fmt } from './model.js';
+import { mountChoose } from './panels/choose.js';
+import { mountRecommend } from './panels/recommend.js';
+import { mountLive } from './panels/live.js';
+import { mountCurves } from './panels/curves.js';
+import { mountLearn } from './panels/learn.js';
+import { mountNumerics } from './panels/numerics.js';
+import { mountPaste } from './panels/paste.js';
+
+const TITLES = {
+  choose: 'Choose',
+  recommend: 'Recommended loss',
+  live: 'Live example',
+  curves: 'Curves',
+  learn: 'Watch it learn',
+  numerics: 'Numerics',
+  paste: 'Bring your own numbers',
+};
+const MOUNT = {
+  choose: mountChoose,
+  recommend: mountRecommend,
+  live: mountLive,
+  curves: mountCurves,
+  learn: mountLearn,
+  numerics: mountNumerics,
+  paste: mountPaste,
+};
+
+let uid = 0;
+
+export class XentExplorer extends HTMLElement {
+  static get observedAttributes() {
+    return [...KEYS, 'sync-url'];
+  }
+
+  constructor() {
+    super();
+    this._id = `xe${++uid}`;
+    this._state = defaults();
+    this._panels = {};
+    this._ready = false;
+    this._visible = false;
+    this._frame = 0;
+    this._built = false;
+    this.renderedAt = 0;
+    this.attachShadow({ mode: 'open' });
+  }
+
+  // The state as a plain object keyed like the URL and the attributes.
+  get state() {
+    return structuredClone(this._state);
+  }
+
+  set state(value) {
+    this._state = normalize({ ...this._state, ...value });
+    this._schedule();
+  }
+
+  get backend() {
+    return this._ready ? xent.backend : null;
+  }
+
+  connectedCallback() {
+    if (!this._built) this._build();
+    this._state = this._readAttributes();
+    if (this.hasAttribute('sync-url')) {
+      this._state = fromHash(location.hash, this._state);
+      this._onHash = () => {
+        const next = fromHash(location.hash, this._readAttributes());
+        if (toHash(next) !== toHash(this._state)) {
+          this._state = next;
+          this._schedule();
+        }
+      };
+      addEventListener('hashchange', this._onHash);
+    }
+    this._io = new IntersectionObserver((entries) => {
+      const visible = entries.some((e) => e.isIntersecting);
+      this._setVisible(visible);
+    });
+    this._io.observe(this);
+  }
+
+  disconnectedCallback() {
+    this._io?.disconnect();
+    if (this._onHash) removeEventListener('hashchange', this._onHash);
+    this._setVisible(false);
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this._built || old === value || name === 'sync-url') return;
+    this._state = fromEntries([[name, value ?? '']], this._state);
+    this._schedule();
+  }
+
+  _readAttributes() {
+    const entries = [];
+    for (const k of KEYS) if (this.hasAttribute(k)) entries.push([k, this.getAttribute(k)]);
+    return fromEntries(entries, defaults());
+  }
+
+  _build() {
+    this._built = true;
+    const css = new URL('./explorer.css', import.meta.url);
+    const sections = PANELS.map(
+      (p) => `<section class="panel panel-${p}" data-part="${p}" aria-labelledby="${this._id}-${p}">
+        <h2 id="${this._id}-${p}">${TITLES[p]}</h2><div class="body"></div></section>`,
+    ).join('');
+    this.shadowRoot.innerHTML = `<link rel="stylesheet" href="${css}">
+      <div class="xe" part="root">
+        <header class="top"><h1 class="title">Cross-entropy explorer</h1>
+          <span class="badge" data-backend>loading wasm…</span></header>
+        <p class="error" data-error hidden></p>
+        <div class="grid">${sections}</div>
+        <div class="sr-only" aria-live="polite" data-live></div>
+      </div>`;
+    this._live = this.shadowRoot.querySelector('[data-live]');
+    const ctx = {
+      id: this._id,
+      xent,
+      state: () => this._state,
+      set: (patch) => this._set(patch),
+      schedule: () => this._schedule(),
+      visible: () => this._visible,
+    };
+    for (const p of PANELS) {
+      const body = this.shadowRoot.querySelector(`[data-part="${p}"] .body`);
+      this._panels[p] = MOUNT[p](body, ctx);
+    }
+  }
+
+  _set(patch) {
+    this._state = normalize({ ...this._state, ...patch });
+    this._schedule();
+  }
+
+  _setVisible(visible) {
+    this._visible = visible;
+    for (const p of Object.values(this._panels)) p.visibility?.(visible);
+    if (visible) {
+      if (!this._loading) this._load();
+      this._schedule();
+    }
+  }
+
+  async _load() {
+    this._loading = true;
+    const badge = this.shadowRoot.querySelector('[data-backend]');
+    try {
+      await xent.init();
+      this._ready = true;
+      badge.textContent = `backend: ${xent.backend}`;
+      badge.dataset.backend = xent.backend;
+      this._schedule();
+    } catch (e) {
+      badge.textContent = 'wasm failed to load';
+      const err = this.shadowRoot.querySelector('[data-error]');
+      err.hidden = false;
+      err.textContent = `The xent WebAssembly module did not load: ${e.message}`;
+    }
+  }
+
+  // Coalesces any number of inputs into one redraw in the next animation frame.
+  _schedule() {
+    if (this._frame) return;
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      this._render();
+    });
+  }
+
+  _render() {
+    if (!this._ready || !this._visible) {
+      this._dirty = true;
+      return;
+    }
+    this._dirty = false;
+    const s = this._state;
+    this._applyHide(s.hide);
+    let rec = null;
+    try {
+      rec = xent.recommend(situation(s));
+    } catch (e) {
+      rec = { error: e.message, warnings: [] };
+    }
+    const results = {};
+    for (const p of PANELS) {
+      if (s.hide.includes(p)) continue;
+      results[p] = this._panels[p].update(s, rec, results);
+    }
+    this.renderedAt = performance.now();
+    this.dispatchEvent(new CustomEvent('change', { detail: this.state }));
+    this._afterRender(s, rec, results.live);
+  }
+
+  _applyHide(hide) {
+    const key = hide.join(' ');
+    if (key === this._hideKey) return;
+    this._hideKey = key;
+    for (const el of this.shadowRoot.querySelectorAll('[data-part]')) {
+      const part = el.dataset.part;
+      if (PANELS.includes(part) || PARTS.includes(part)) el.hidden = hide.includes(part);
+    }
+  }
+
+  // URL and live-region updates are slower than the numbers: debounced.
+  _afterRender(s, rec, live) {
+    clearTimeout(this._slow);
+    this._slow = setTimeout(() => {
+      if (this.hasAttribute('sync-url')) {
+        const hash = toHash(s);
+        if (hash !== location.hash) history.replaceState(null, '', hash);
+      }
+      const parts = [];
+      if (live && live.loss !== undefined) parts.push(`Loss ${fmt(live.loss)}.`);
+      const top = rec?.warnings?.[0];
+      if (top) parts.push(`Warning: ${top.message}`);
+      const text = parts.join(' ');
+      if (text !== this._announced) {
+        this._announced = text;
+        this._live.textContent = text;
+      }
+    }, 400);
+  }
+}
