@@ -1,0 +1,129 @@
+// pack.test.js: the published package works from its tarball (issue 3):
+// `npm pack`, install into an empty project (offline, no runtime
+// dependencies), then a plain `import * as xent from 'xent'` in Node computes
+// losses and gradients that match a float64 reference written here.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { packAndInstall } from './packed.js';
+
+let pkg;
+before(() => {
+  pkg = packAndInstall();
+});
+after(() => pkg && pkg.cleanup());
+
+// Float64 references, written from the formulas in semantics.md 2.3, 2.5, 4.3, 4.4.
+function sparseSoftmaxRef(labels, rows) {
+  const B = rows.length;
+  let total = 0;
+  const grad = [];
+  rows.forEach((z, b) => {
+    const m = Math.max(...z);
+    const s = z.reduce((acc, v) => acc + Math.exp(v - m), 0);
+    total += Math.log(s) + m - z[labels[b]];
+    z.forEach((v, j) => grad.push((Math.exp(v - m) / s - (j === labels[b] ? 1 : 0)) / B));
+  });
+  return { loss: total / B, grad };
+}
+
+function binaryProbsRef(y, p) {
+  const eps = Math.fround(1e-7);
+  const hi = Math.fround(1 - 1e-7);
+  const B = p.length;
+  const C = p[0].length;
+  let total = 0;
+  const grad = [];
+  p.forEach((row, b) => {
+    let r = 0;
+    row.forEach((v, j) => {
+      const t = y[b][j];
+      const c = Math.min(Math.max(v, eps), hi);
+      r -= t * Math.log(c) + (1 - t) * Math.log(1 - c);
+      grad.push(v >= eps && v <= hi ? (c - t) / (c * (1 - c)) / (B * C) : 0);
+    });
+    total += r / C;
+  });
+  return { loss: total / B, grad };
+}
+
+const LOGITS = [
+  [2.5, -1, 0.3, 4, -3],
+  [0, 0, 0, 0, 0],
+  [10, -10, 5, 1, 1e-3],
+];
+const LABELS = [3, 1, 2];
+const Y = [
+  [0, 1],
+  [1, 0],
+  [1, 1],
+];
+const P = [
+  [0.6, 0.4],
+  [0.4, 0.6],
+  [0, 1],
+];
+
+// Runs a module inside the installed project, as its own file, and returns its JSON output.
+function runInApp(name, source) {
+  const file = path.join(pkg.dir, name);
+  writeFileSync(file, source);
+  return JSON.parse(execFileSync(process.execPath, [file], { cwd: pkg.dir, encoding: 'utf8' }));
+}
+
+const APP = (backendOption) => `
+import * as xent from 'xent';
+const backend = await xent.init(${backendOption});
+const sparse = xent.sparseCategoricalCrossentropy(${JSON.stringify(LABELS)}, ${JSON.stringify(LOGITS)}, { fromLogits: true, gradient: true });
+const binary = xent.binaryCrossentropy(${JSON.stringify(Y)}, ${JSON.stringify(P)}, { gradient: true });
+console.log(JSON.stringify({
+  resolved: import.meta.resolve('xent'),
+  backend, current: xent.backend,
+  sparse: { loss: sparse.loss, grad: Array.from(sparse.grad) },
+  binary: { loss: binary.loss, grad: Array.from(binary.grad) },
+}));
+`;
+
+function assertClose(actual, expected, what) {
+  const tol = 1e-6 * Math.abs(expected) + 1e-7;
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: got ${actual}, float64 reference ${expected} (tolerance ${tol})`);
+}
+
+function checkResults(out) {
+  const sparse = sparseSoftmaxRef(LABELS, LOGITS);
+  assertClose(out.sparse.loss, sparse.loss, 'sparse loss');
+  assert.equal(out.sparse.grad.length, sparse.grad.length);
+  out.sparse.grad.forEach((g, i) => assertClose(g, sparse.grad[i], `sparse grad[${i}]`));
+  const binary = binaryProbsRef(Y, P);
+  assertClose(out.binary.loss, binary.loss, 'binary loss');
+  out.binary.grad.forEach((g, i) => assertClose(g, binary.grad[i], `binary grad[${i}]`));
+}
+
+test('the tarball holds the API, its types, the inlined wasm modules and the .wasm files, and no sources or tests', () => {
+  for (const f of ['package.json', 'README.md', 'js/index.js', 'js/index.d.ts', 'js/load.js', 'js/wasm/simd.js', 'js/wasm/scalar.js', 'dist/xent-simd.wasm', 'dist/xent.wasm']) {
+    assert.ok(pkg.files.includes(f), `${f} is missing from the tarball (files: ${pkg.files.join(', ')})`);
+  }
+  for (const f of pkg.files) {
+    assert.ok(!/^(src|tests|bench|build|node_modules|scripts)\//.test(f), `${f} should not be published`);
+  }
+  const manifest = JSON.parse(readFileSync(path.join(pkg.dir, 'node_modules/xent/package.json'), 'utf8'));
+  assert.deepEqual(manifest.dependencies || {}, {}, 'the package must have no runtime dependencies');
+  assert.equal(Object.keys(manifest.exports['.'])[0], 'types', 'types come first in the exports map');
+});
+
+test('a plain import of the installed package loads the SIMD build and matches a float64 reference', () => {
+  const out = runInApp('app-simd.mjs', APP(''));
+  assert.ok(out.resolved.startsWith(`file://${pkg.dir}/node_modules/xent/`), `'xent' resolved to ${out.resolved}`);
+  assert.equal(out.backend, 'wasm-simd');
+  assert.equal(out.current, 'wasm-simd');
+  checkResults(out);
+});
+
+test("init({ backend: 'wasm' }) on the installed package loads the scalar build and matches the same reference", () => {
+  const out = runInApp('app-scalar.mjs', APP("{ backend: 'wasm' }"));
+  assert.equal(out.backend, 'wasm');
+  assert.equal(out.current, 'wasm');
+  checkResults(out);
+});
