@@ -66,7 +66,7 @@ float xent_probe_read(const float *x, size_t n) {
   float acc0[4] = {0}, acc1[4] = {0};
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    for (int j = 0; j < 4; j++) {
+    for (size_t j = 0; j < 4; j++) {
       acc0[j] += x[i + j];
       acc1[j] += x[i + 4 + j];
     }
@@ -74,7 +74,7 @@ float xent_probe_read(const float *x, size_t n) {
   float tail[8] = {0};
   if (i < n) memcpy(tail, x + i, (n - i) * sizeof(float));
   float acc[4];
-  for (int j = 0; j < 4; j++) acc[j] = (acc0[j] + tail[j]) + (acc1[j] + tail[4 + j]);
+  for (size_t j = 0; j < 4; j++) acc[j] = (acc0[j] + tail[j]) + (acc1[j] + tail[4 + j]);
   return ((acc[0] + acc[1]) + acc[2]) + acc[3];
 }
 

@@ -285,10 +285,10 @@ int main(void) {
       {"exp", "[-FLT_MAX, FLT_MAX]", xent_exp_scalar, VEC(xent_exp_f32x4), ref_exp, -FLT_MAX, FLT_MAX, 1.0, 1},
       {"log", "(0, FLT_MAX] with denormals", xent_log_scalar, VEC(xent_log_f32x4), ref_log, DENORM_MIN, FLT_MAX, 1.0, 0},
       {"log", "[0.5, 2]", xent_log_scalar, VEC(xent_log_f32x4), ref_log, 0.5f, 2.0f, 1.0, 0},
-      {"log1p", "[-1, FLT_MAX]", xent_log1p_scalar, VEC(xent_log1p_f32x4), ref_log1p, -1.0f, FLT_MAX, 1.5, 0},
-      {"log1p", "[-1, 1e6]", xent_log1p_scalar, VEC(xent_log1p_f32x4), ref_log1p, -1.0f, 1e6f, 1.5, 0},
-      {"log1p", "tiny [-1e-3, 1e-3]", xent_log1p_scalar, VEC(xent_log1p_f32x4), ref_log1p, -1e-3f, 1e-3f, 1.5, 0},
-      {"log1p", "[-1, -0.25]", xent_log1p_scalar, VEC(xent_log1p_f32x4), ref_log1p, -1.0f, -0.25f, 1.5, 0},
+      {"log1p", "[-1, FLT_MAX]", xent_log1p_scalar, VEC(xent_log1p_f32x4), ref_log1p, -1.0f, FLT_MAX, 1.0, 0},
+      {"log1p", "[-1, 1e6]", xent_log1p_scalar, VEC(xent_log1p_f32x4), ref_log1p, -1.0f, 1e6f, 1.0, 0},
+      {"log1p", "tiny [-1e-3, 1e-3]", xent_log1p_scalar, VEC(xent_log1p_f32x4), ref_log1p, -1e-3f, 1e-3f, 1.0, 0},
+      {"log1p", "[-1, -0.25]", xent_log1p_scalar, VEC(xent_log1p_f32x4), ref_log1p, -1.0f, -0.25f, 1.0, 0},
       {"softplus_neg_abs", "[-FLT_MAX, FLT_MAX]", xent_softplus_neg_abs_scalar, VEC(xent_softplus_neg_abs_f32x4), ref_softplus_neg_abs, -FLT_MAX, FLT_MAX, 2.0, 1},
       {"softplus_neg_abs", "[-87, 87]", xent_softplus_neg_abs_scalar, VEC(xent_softplus_neg_abs_f32x4), ref_softplus_neg_abs, -87.0f, 87.0f, 2.0, 0},
       {"softplus_neg_abs", "[-4, 4]", xent_softplus_neg_abs_scalar, VEC(xent_softplus_neg_abs_f32x4), ref_softplus_neg_abs, -4.0f, 4.0f, 2.0, 0},
@@ -305,5 +305,5 @@ int main(void) {
   lanes_on_all_bits();
 #endif
   probes();
-  return check_summary(XENT_HAVE_SIMD128 ? "test_math (f32x4 via SIMDe)" : "test_math (scalar)");
+  return check_summary(XENT_HAVE_SIMD128 ? "test_math (f32x4)" : "test_math (scalar)");
 }
