@@ -435,16 +435,12 @@ export function inspect(yTrue, yPred, options) {
 
 /**
  * Which loss to use (recommend.js; works before init()). Given `yTrue` and
- * `yPred`, the data is inspected first (needs init()) and the recommender
- * checks the declared encodings against it.
+ * `yPred` instead of (or besides) declared encodings, the data is inspected
+ * first (that needs init()) and the recommender checks the declarations
+ * against it.
  */
 export function recommend(situation) {
-  if (situation !== null && typeof situation === 'object' && ('yTrue' in situation || 'yPred' in situation)) {
-    const { yTrue, yPred, shape, ...rest } = situation;
-    const inspection = inspect(yTrue, yPred, shape === undefined ? undefined : { shape });
-    return recommender.recommend({ ...rest, inspection });
-  }
-  return recommender.recommend(situation);
+  return recommender.recommend(situation, { inspect });
 }
 
 export const DECISION_TABLE = recommender.DECISION_TABLE;
