@@ -374,3 +374,45 @@ export function finiteDifference(f, x, h = 1e-6) {
   }
   return g;
 }
+
+// ---- Test utilities ------------------------------------------------------------------
+
+/** A seeded uniform random generator in [0, 1) (mulberry32), for reproducible data. */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * How far `got` is from `want`, element by element: the largest
+ * |got - want| / (rtol |want| + atol) (at most 1 passes) and the largest
+ * relative error |got - want| / max(|want|, atol / rtol).
+ * NaN must meet NaN and an infinity the same infinity.
+ */
+export function deviation(got, want, rtol = 1e-6, atol = 1e-7) {
+  let excess = 0;
+  let relative = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i];
+    const w = want[i];
+    if (Number.isNaN(w) || !Number.isFinite(w)) {
+      if (!Object.is(g, w) && !(Number.isNaN(g) && Number.isNaN(w))) return { excess: Infinity, relative: Infinity, at: i };
+      continue;
+    }
+    const d = Math.abs(g - w);
+    const e = Number.isNaN(d) ? Infinity : d / (rtol * Math.abs(w) + atol);
+    if (e > excess) {
+      excess = e;
+      at = i;
+    }
+    relative = Math.max(relative, d / Math.max(Math.abs(w), atol / rtol));
+  }
+  return { excess, relative, at };
+}
