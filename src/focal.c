@@ -1,0 +1,510 @@
+/* focal.c: the Keras focal losses and their gradients, semantics.md 2.6
+ * (definitions), 4.7 and 4.8 (gradients) and decision 7 (Keras on its
+ * TensorFlow backend): binary_focal_crossentropy and
+ * categorical_focal_crossentropy, on probabilities and on logits. Called
+ * through the public API (xent.h); validation, weights and reductions come
+ * from the plan of reduce.c, exp/log/pow from xent_math.h.
+ *
+ * Binary, per element, y' = y (1-s) + s/2 and u the input (p or x):
+ *   probabilities  p' = clip(p), B = -(y' log p' + (1-y') log fl(1-p'))
+ *   logits         p = sigmoid(x), B = max(x,0) - x y' + log1p(exp(-|x|))
+ *   q = 1 - p_t = y' (1-p) + (1-y') p   (p unclipped; the same number as Keras'
+ *       1 - (y'p + (1-y')(1-p)), summed without its cancellation; from logits
+ *       1-p is sigmoid(-x))
+ *   F = q^gamma, loss = w F B, w = y' alpha + (1-y')(1-alpha) with
+ *       apply_class_balancing, else 1; then the mean over classes.
+ *   dloss/du = w [gamma F B q_u / q + F B_u] with q_u = 1-2y' (probabilities)
+ *       or (1-2y') p (1-p) (logits), B_u = m(p) (p'-y')/(p'(1-p')) or p - y'.
+ *   At q = 0 (p equal to a 0/1 label) the first term is gamma q^(gamma-1) q_u B:
+ *       B q_u for gamma = 1, 0 for gamma > 1, and for 0 < gamma < 1 an infinite
+ *       one-sided slope (Keras: inf * 0); xent defines it as 0 there.
+ * Categorical, per row, y' = y (1-s) + s/C:
+ *   q = p / sum(p) (p = softmax(z) from logits, as Keras), q' = clip(q),
+ *   loss = sum_j alpha (1-q'_j)^gamma (-y'_j log q'_j);
+ *   h_j = m(q_j) dloss/dq'_j = -m_j alpha (1-q'_j)^gamma y'_j (1/q'_j + gamma (-log q'_j)/(1-q'_j)),
+ *   K = sum_j h_j q_j; probabilities dloss/dp_i = (h_i - K) / sum(p);
+ *   logits dloss/dz_i = q_i (h_i - K). A probability row summing to 0 gives
+ *   q = 0 (divide_no_nan): every class clipped, finite loss, zero gradient.
+ *
+ * No NaN from finite inputs: every intermediate that can overflow for absurd
+ * inputs (labels near FLT_MAX, "probabilities" of 1e30) saturates at FLT_MAX
+ * (sat: pmin/pmax, which keep a NaN that came from the input) before it can
+ * meet a zero or an opposite infinity. Each kernel exists at width 1 and
+ * width 4 with the same steps; row sums are double (f64x2). */
+#include <float.h>
+#include <string.h>
+
+#include "xent_internal.h"
+#include "xent_math.h"
+
+/* Per-call constants. */
+typedef struct bfocal_k {
+  float oms, hs;     /* y' = y oms + hs: oms = 1 - s, hs = s / 2 */
+  float alpha, oma;  /* alpha, 1 - alpha */
+  float gamma;
+  int balance;       /* apply_class_balancing */
+  int gamma_is_one;  /* the focal term at q = 0 is B q_u only for gamma = 1 */
+} bfocal_k;
+
+typedef struct cfocal_k {
+  float oms, sc;     /* y' = y oms + sc: oms = 1 - s, sc = s / C */
+  float alpha, gamma;
+} cfocal_k;
+
+/* ---- Width 1 --------------------------------------------------------------- */
+
+/* Saturate to [-FLT_MAX, FLT_MAX]; NaN passes (pmax then pmin). */
+static inline float sat_scalar(float v) {
+  v = v < -FLT_MAX ? -FLT_MAX : v;
+  return FLT_MAX < v ? FLT_MAX : v;
+}
+
+/* What both binary paths share, from the smoothed label ys, the BCE value
+ * bce, q = 1 - p_t, the derivatives dB and dq with respect to the input, and
+ * the row's gradient scale rs. Returns the element loss; *g its gradient. */
+static inline float bfocal_tail_scalar(const bfocal_k *k, float ys, float bce, float q,
+                                       float dB, float dq, float rs, float *g) {
+  float oys = 1.0f - ys;
+  float wb = k->balance ? ys * k->alpha + oys * k->oma : 1.0f;
+  q = q < 0.0f ? 0.0f : q;
+  q = FLT_MAX < q ? FLT_MAX : q;
+  float F = xent_pow_scalar(q, k->gamma);
+  F = FLT_MAX < F ? FLT_MAX : F;
+  float fb = sat_scalar(F * bce);
+  float loss = sat_scalar(wb * fb);
+  /* gamma q^(gamma-1) q_u B, as gamma (F B q_u) / q: no q^(gamma-1) overflow. */
+  int pos = q > 0.0f;
+  float qd = pos ? q : 1.0f;
+  float t1 = sat_scalar(sat_scalar(sat_scalar(fb * dq) / qd) * k->gamma);
+  float t0 = k->gamma_is_one ? sat_scalar(bce * dq) : 0.0f;
+  t1 = pos ? t1 : t0;
+  float t2 = sat_scalar(F * dB);
+  *g = sat_scalar(sat_scalar(t1 + t2) * sat_scalar(wb * rs));
+  return loss;
+}
+
+/* Probability path: y the raw label, v the probability. */
+static inline float bfocal_prob_scalar(const bfocal_k *k, float y, float v, float rs,
+                                       float *g) {
+  float ys = y * k->oms + k->hs;
+  float oys = 1.0f - ys;
+  float pc = v < XENT_EPS ? XENT_EPS : v;
+  pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc;
+  float om = 1.0f - pc;
+  float bce = sat_scalar(-(sat_scalar(ys * xent_log_scalar(pc)) +
+                           sat_scalar(oys * xent_log_scalar(om))));
+  float q = ys * (1.0f - v) + oys * v;
+  int inside = (v >= XENT_EPS) & (v <= XENT_ONE_MINUS_EPS);
+  float dB = sat_scalar((pc - ys) / (pc * om));
+  dB = inside ? dB : 0.0f;
+  float dq = sat_scalar(1.0f - 2.0f * ys);
+  return bfocal_tail_scalar(k, ys, bce, q, dB, dq, rs, g);
+}
+
+/* Logits path: one exp gives sigmoid(x), sigmoid(-x) and log1p(exp(-|x|)). */
+static inline float bfocal_logit_scalar(const bfocal_k *k, float y, float x, float rs,
+                                        float *g) {
+  float ys = y * k->oms + k->hs;
+  float oys = 1.0f - ys;
+  float e = xent_exp_scalar(-fabsf(x));
+  float d = 1.0f + e;
+  int nonneg = x >= 0.0f;
+  float p = (nonneg ? 1.0f : e) / d;
+  float pm = (nonneg ? e : 1.0f) / d;
+  float relu = x < 0.0f ? 0.0f : x;
+  float bce = sat_scalar(relu - x * ys + xent__log1p_core_scalar(e));
+  float q = ys * pm + oys * p;
+  float dB = p - ys;
+  float dq = sat_scalar(1.0f - 2.0f * ys) * (p * pm);
+  return bfocal_tail_scalar(k, ys, bce, q, dB, dq, rs, g);
+}
+
+/* One binary row: returns the sum of the element losses; writes the
+ * gradient (already scaled by rs) when g is not NULL. */
+static double bfocal_row_scalar(const bfocal_k *k, int logits, const float *y,
+                                const float *v, size_t n, float rs, float *g) {
+  double sum = 0.0;
+  float d;
+  for (size_t i = 0; i < n; i++) {
+    float l = logits ? bfocal_logit_scalar(k, y[i], v[i], rs, &d)
+                     : bfocal_prob_scalar(k, y[i], v[i], rs, &d);
+    sum += (double)l;
+    if (g) g[i] = d;
+  }
+  return sum;
+}
+
+/* One categorical class from its normalised probability q: returns the loss
+ * term; *h = m(q) dloss/dq'. */
+static inline float cfocal_elem_scalar(const cfocal_k *k, float y, float q, float *h) {
+  float ys = y * k->oms + k->sc;
+  float qc = q < XENT_EPS ? XENT_EPS : q;
+  qc = XENT_ONE_MINUS_EPS < qc ? XENT_ONE_MINUS_EPS : qc;
+  float lq = xent_log_scalar(qc);
+  float om = 1.0f - qc;
+  float aF = xent_pow_scalar(om, k->gamma) * k->alpha;
+  float loss = aF * sat_scalar(-(ys * lq));
+  float u = 1.0f / qc + sat_scalar(k->gamma * (-lq / om));
+  float gq = -sat_scalar((aF * ys) * u);
+  int inside = (q >= XENT_EPS) & (q <= XENT_ONE_MINUS_EPS);
+  *h = inside ? gq : 0.0f;
+  return loss;
+}
+
+/* Categorical row on probabilities: sum, then normalise, loss and h (kept in
+ * g), then the gradient (h - K) / sum. */
+static double cfocal_prob_row_scalar(const cfocal_k *k, const float *y, const float *v,
+                                     size_t n, float rs, float *g) {
+  double S = 0.0;
+  for (size_t i = 0; i < n; i++) S += (double)v[i];
+  int zero = S == 0.0;
+  float Sf = zero ? 1.0f : xent__narrow(S);
+  double sum = 0.0, K = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    float q = sat_scalar(v[i] / Sf);
+    q = zero ? 0.0f : q;
+    float h;
+    sum += (double)cfocal_elem_scalar(k, y[i], q, &h);
+    K += (double)sat_scalar(h * q);
+    if (g) g[i] = h;
+  }
+  if (g) {
+    float Kf = xent__narrow(K);
+    for (size_t i = 0; i < n; i++) g[i] = sat_scalar(sat_scalar(sat_scalar(g[i] - Kf) / Sf) * rs);
+  }
+  return sum;
+}
+
+/* Categorical row on logits: max, sum of exp, loss and h, then the gradient
+ * q (h - K) with q recomputed. */
+static double cfocal_logit_row_scalar(const cfocal_k *k, const float *y, const float *z,
+                                      size_t n, float rs, float *g) {
+  float m = -INFINITY;
+  for (size_t i = 0; i < n; i++) m = m < z[i] ? z[i] : m;
+  double S = 0.0;
+  for (size_t i = 0; i < n; i++) S += (double)xent_exp_scalar(z[i] - m);
+  float Sf = (float)S;
+  double sum = 0.0, K = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    float q = xent_exp_scalar(z[i] - m) / Sf;
+    float h;
+    sum += (double)cfocal_elem_scalar(k, y[i], q, &h);
+    K += (double)sat_scalar(h * q);
+    if (g) g[i] = h;
+  }
+  if (g) {
+    float Kf = xent__narrow(K);
+    for (size_t i = 0; i < n; i++) {
+      float q = xent_exp_scalar(z[i] - m) / Sf;
+      g[i] = sat_scalar((q * sat_scalar(g[i] - Kf)) * rs);
+    }
+  }
+  return sum;
+}
+
+#if XENT_HAVE_SIMD128
+
+/* ---- Width 4 (same steps and names as above) --------------------------------- */
+
+#define F4(c) wasm_f32x4_splat(c)
+
+typedef struct bfocal_k4 {
+  v128_t oms, hs, alpha, oma, gamma, balance, gamma_is_one;
+} bfocal_k4;
+
+static inline v128_t sat_f32x4(v128_t v) {
+  v = wasm_f32x4_pmax(v, F4(-FLT_MAX));
+  return wasm_f32x4_pmin(v, F4(FLT_MAX));
+}
+
+static inline v128_t bfocal_tail_f32x4(const bfocal_k4 *k, v128_t ys, v128_t bce, v128_t q,
+                                       v128_t dB, v128_t dq, v128_t rs, v128_t *g) {
+  v128_t oys = wasm_f32x4_sub(F4(1.0f), ys);
+  v128_t wb = wasm_v128_bitselect(
+      wasm_f32x4_add(wasm_f32x4_mul(ys, k->alpha), wasm_f32x4_mul(oys, k->oma)), F4(1.0f),
+      k->balance);
+  q = wasm_f32x4_pmax(q, F4(0.0f));
+  q = wasm_f32x4_pmin(q, F4(FLT_MAX));
+  v128_t F = xent_pow_f32x4(q, k->gamma);
+  F = wasm_f32x4_pmin(F, F4(FLT_MAX));
+  v128_t fb = sat_f32x4(wasm_f32x4_mul(F, bce));
+  v128_t loss = sat_f32x4(wasm_f32x4_mul(wb, fb));
+  v128_t pos = wasm_f32x4_gt(q, F4(0.0f));
+  v128_t qd = wasm_v128_bitselect(q, F4(1.0f), pos);
+  v128_t t1 = sat_f32x4(wasm_f32x4_mul(
+      sat_f32x4(wasm_f32x4_div(sat_f32x4(wasm_f32x4_mul(fb, dq)), qd)), k->gamma));
+  v128_t t0 = wasm_v128_and(sat_f32x4(wasm_f32x4_mul(bce, dq)), k->gamma_is_one);
+  t1 = wasm_v128_bitselect(t1, t0, pos);
+  v128_t t2 = sat_f32x4(wasm_f32x4_mul(F, dB));
+  *g = sat_f32x4(wasm_f32x4_mul(sat_f32x4(wasm_f32x4_add(t1, t2)),
+                                sat_f32x4(wasm_f32x4_mul(wb, rs))));
+  return loss;
+}
+
+static inline v128_t bfocal_prob_f32x4(const bfocal_k4 *k, v128_t y, v128_t v, v128_t rs,
+                                       v128_t *g) {
+  v128_t ys = wasm_f32x4_add(wasm_f32x4_mul(y, k->oms), k->hs);
+  v128_t oys = wasm_f32x4_sub(F4(1.0f), ys);
+  v128_t pc = wasm_f32x4_pmax(v, F4(XENT_EPS));
+  pc = wasm_f32x4_pmin(pc, F4(XENT_ONE_MINUS_EPS));
+  v128_t om = wasm_f32x4_sub(F4(1.0f), pc);
+  v128_t bce = sat_f32x4(wasm_f32x4_neg(
+      wasm_f32x4_add(sat_f32x4(wasm_f32x4_mul(ys, xent_log_f32x4(pc))),
+                     sat_f32x4(wasm_f32x4_mul(oys, xent_log_f32x4(om))))));
+  v128_t q = wasm_f32x4_add(wasm_f32x4_mul(ys, wasm_f32x4_sub(F4(1.0f), v)),
+                            wasm_f32x4_mul(oys, v));
+  v128_t inside = wasm_v128_and(wasm_f32x4_ge(v, F4(XENT_EPS)),
+                                wasm_f32x4_le(v, F4(XENT_ONE_MINUS_EPS)));
+  v128_t dB = sat_f32x4(wasm_f32x4_div(wasm_f32x4_sub(pc, ys), wasm_f32x4_mul(pc, om)));
+  dB = wasm_v128_and(dB, inside);
+  v128_t dq = sat_f32x4(wasm_f32x4_sub(F4(1.0f), wasm_f32x4_mul(F4(2.0f), ys)));
+  return bfocal_tail_f32x4(k, ys, bce, q, dB, dq, rs, g);
+}
+
+static inline v128_t bfocal_logit_f32x4(const bfocal_k4 *k, v128_t y, v128_t x, v128_t rs,
+                                        v128_t *g) {
+  v128_t ys = wasm_f32x4_add(wasm_f32x4_mul(y, k->oms), k->hs);
+  v128_t oys = wasm_f32x4_sub(F4(1.0f), ys);
+  v128_t e = xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+  v128_t d = wasm_f32x4_add(F4(1.0f), e);
+  v128_t nonneg = wasm_f32x4_ge(x, F4(0.0f));
+  v128_t p = wasm_f32x4_div(wasm_v128_bitselect(F4(1.0f), e, nonneg), d);
+  v128_t pm = wasm_f32x4_div(wasm_v128_bitselect(e, F4(1.0f), nonneg), d);
+  v128_t relu = wasm_f32x4_pmax(x, F4(0.0f));
+  v128_t bce = sat_f32x4(wasm_f32x4_add(wasm_f32x4_sub(relu, wasm_f32x4_mul(x, ys)),
+                                        xent__log1p_core_f32x4(e)));
+  v128_t q = wasm_f32x4_add(wasm_f32x4_mul(ys, pm), wasm_f32x4_mul(oys, p));
+  v128_t dB = wasm_f32x4_sub(p, ys);
+  v128_t dq = wasm_f32x4_mul(sat_f32x4(wasm_f32x4_sub(F4(1.0f), wasm_f32x4_mul(F4(2.0f), ys))),
+                             wasm_f32x4_mul(p, pm));
+  return bfocal_tail_f32x4(k, ys, bce, q, dB, dq, rs, g);
+}
+
+/* Adds the four lanes of v to two f64x2 accumulators. */
+static inline void acc_f64(v128_t *lo, v128_t *hi, v128_t v) {
+  *lo = wasm_f64x2_add(*lo, wasm_f64x2_promote_low_f32x4(v));
+  *hi = wasm_f64x2_add(*hi, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)));
+}
+
+static inline double sum_f64(v128_t lo, v128_t hi) {
+  v128_t s = wasm_f64x2_add(lo, hi);
+  return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+}
+
+/* Lanes [0, r) set. */
+static inline v128_t lanes_below(size_t r) {
+  return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)r));
+}
+
+/* The last r < 4 elements of a row as a zero-padded vector. */
+static inline v128_t load_tail(const float *p, size_t r) {
+  float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  memcpy(t, p, r * sizeof(float));
+  return wasm_v128_load(t);
+}
+
+static inline void store_tail(float *p, v128_t v, size_t r) {
+  float t[4];
+  wasm_v128_store(t, v);
+  memcpy(p, t, r * sizeof(float));
+}
+
+static double bfocal_row_f32x4(const bfocal_k *ks, int logits, const float *y,
+                               const float *v, size_t n, float rs, float *g) {
+  const bfocal_k4 k = {F4(ks->oms), F4(ks->hs), F4(ks->alpha), F4(ks->oma), F4(ks->gamma),
+                       wasm_i32x4_splat(ks->balance ? -1 : 0),
+                       wasm_i32x4_splat(ks->gamma_is_one ? -1 : 0)};
+  const v128_t vrs = F4(rs);
+  v128_t lo = wasm_f64x2_splat(0.0), hi = lo, d;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t y4 = wasm_v128_load(y + i), v4 = wasm_v128_load(v + i);
+    v128_t l = logits ? bfocal_logit_f32x4(&k, y4, v4, vrs, &d)
+                      : bfocal_prob_f32x4(&k, y4, v4, vrs, &d);
+    acc_f64(&lo, &hi, l);
+    if (g) wasm_v128_store(g + i, d);
+  }
+  size_t r = n - i;
+  if (r) {
+    v128_t y4 = load_tail(y + i, r), v4 = load_tail(v + i, r);
+    v128_t l = logits ? bfocal_logit_f32x4(&k, y4, v4, vrs, &d)
+                      : bfocal_prob_f32x4(&k, y4, v4, vrs, &d);
+    acc_f64(&lo, &hi, wasm_v128_and(l, lanes_below(r)));
+    if (g) store_tail(g + i, d, r);
+  }
+  return sum_f64(lo, hi);
+}
+
+typedef struct cfocal_k4 {
+  v128_t oms, sc, alpha, gamma;
+} cfocal_k4;
+
+static inline v128_t cfocal_elem_f32x4(const cfocal_k4 *k, v128_t y, v128_t q, v128_t *h) {
+  v128_t ys = wasm_f32x4_add(wasm_f32x4_mul(y, k->oms), k->sc);
+  v128_t qc = wasm_f32x4_pmax(q, F4(XENT_EPS));
+  qc = wasm_f32x4_pmin(qc, F4(XENT_ONE_MINUS_EPS));
+  v128_t lq = xent_log_f32x4(qc);
+  v128_t om = wasm_f32x4_sub(F4(1.0f), qc);
+  v128_t aF = wasm_f32x4_mul(xent_pow_f32x4(om, k->gamma), k->alpha);
+  v128_t loss = wasm_f32x4_mul(aF, sat_f32x4(wasm_f32x4_neg(wasm_f32x4_mul(ys, lq))));
+  v128_t u = wasm_f32x4_add(wasm_f32x4_div(F4(1.0f), qc),
+                            sat_f32x4(wasm_f32x4_mul(
+                                k->gamma, wasm_f32x4_div(wasm_f32x4_neg(lq), om))));
+  v128_t gq = wasm_f32x4_neg(sat_f32x4(wasm_f32x4_mul(wasm_f32x4_mul(aF, ys), u)));
+  v128_t inside = wasm_v128_and(wasm_f32x4_ge(q, F4(XENT_EPS)),
+                                wasm_f32x4_le(q, F4(XENT_ONE_MINUS_EPS)));
+  *h = wasm_v128_and(gq, inside);
+  return loss;
+}
+
+static double cfocal_prob_row_f32x4(const cfocal_k *ks, const float *y, const float *v,
+                                    size_t n, float rs, float *g) {
+  const cfocal_k4 k = {F4(ks->oms), F4(ks->sc), F4(ks->alpha), F4(ks->gamma)};
+  v128_t slo = wasm_f64x2_splat(0.0), shi = slo;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) acc_f64(&slo, &shi, wasm_v128_load(v + i));
+  size_t r = n - i;
+  if (r) acc_f64(&slo, &shi, load_tail(v + i, r));
+  double S = sum_f64(slo, shi);
+  int zero = S == 0.0;
+  const v128_t vS = F4(zero ? 1.0f : xent__narrow(S));
+  const v128_t keep = wasm_i32x4_splat(zero ? 0 : -1);
+  v128_t lo = wasm_f64x2_splat(0.0), hi = lo, klo = lo, khi = lo, h;
+  for (i = 0; i + 4 <= n; i += 4) {
+    v128_t q = wasm_v128_and(sat_f32x4(wasm_f32x4_div(wasm_v128_load(v + i), vS)), keep);
+    acc_f64(&lo, &hi, cfocal_elem_f32x4(&k, wasm_v128_load(y + i), q, &h));
+    acc_f64(&klo, &khi, sat_f32x4(wasm_f32x4_mul(h, q)));
+    if (g) wasm_v128_store(g + i, h);
+  }
+  if (r) {
+    v128_t q = wasm_v128_and(sat_f32x4(wasm_f32x4_div(load_tail(v + i, r), vS)), keep);
+    v128_t l = cfocal_elem_f32x4(&k, load_tail(y + i, r), q, &h);
+    v128_t in = lanes_below(r);
+    acc_f64(&lo, &hi, wasm_v128_and(l, in));
+    acc_f64(&klo, &khi, wasm_v128_and(sat_f32x4(wasm_f32x4_mul(h, q)), in));
+    if (g) store_tail(g + i, h, r);
+  }
+  if (g) {
+    const v128_t vK = F4(xent__narrow(sum_f64(klo, khi))), vrs = F4(rs);
+    for (i = 0; i + 4 <= n; i += 4) {
+      v128_t t = sat_f32x4(wasm_f32x4_div(sat_f32x4(wasm_f32x4_sub(wasm_v128_load(g + i), vK)), vS));
+      wasm_v128_store(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)));
+    }
+    if (r) {
+      v128_t t = sat_f32x4(wasm_f32x4_div(sat_f32x4(wasm_f32x4_sub(load_tail(g + i, r), vK)), vS));
+      store_tail(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)), r);
+    }
+  }
+  return sum_f64(lo, hi);
+}
+
+static double cfocal_logit_row_f32x4(const cfocal_k *ks, const float *y, const float *z,
+                                     size_t n, float rs, float *g) {
+  const cfocal_k4 k = {F4(ks->oms), F4(ks->sc), F4(ks->alpha), F4(ks->gamma)};
+  size_t i = 0, r = n % 4;
+  v128_t mv = F4(-INFINITY);
+  for (; i + 4 <= n; i += 4) mv = wasm_f32x4_pmax(mv, wasm_v128_load(z + i));
+  if (r)
+    mv = wasm_f32x4_pmax(mv, wasm_v128_bitselect(load_tail(z + i, r), F4(-INFINITY),
+                                                 lanes_below(r)));
+  float lanes[4], m = -INFINITY;
+  wasm_v128_store(lanes, mv);
+  for (int j = 0; j < 4; j++) m = m < lanes[j] ? lanes[j] : m;
+  const v128_t vm = F4(m);
+  v128_t slo = wasm_f64x2_splat(0.0), shi = slo;
+  for (i = 0; i + 4 <= n; i += 4)
+    acc_f64(&slo, &shi, xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(z + i), vm)));
+  if (r)
+    acc_f64(&slo, &shi, wasm_v128_and(xent_exp_f32x4(wasm_f32x4_sub(load_tail(z + i, r), vm)),
+                                      lanes_below(r)));
+  const v128_t vS = F4((float)sum_f64(slo, shi));
+  v128_t lo = wasm_f64x2_splat(0.0), hi = lo, klo = lo, khi = lo, h;
+  for (i = 0; i + 4 <= n; i += 4) {
+    v128_t q = wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(z + i), vm)), vS);
+    acc_f64(&lo, &hi, cfocal_elem_f32x4(&k, wasm_v128_load(y + i), q, &h));
+    acc_f64(&klo, &khi, sat_f32x4(wasm_f32x4_mul(h, q)));
+    if (g) wasm_v128_store(g + i, h);
+  }
+  if (r) {
+    v128_t q = wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(load_tail(z + i, r), vm)), vS);
+    v128_t l = cfocal_elem_f32x4(&k, load_tail(y + i, r), q, &h);
+    v128_t in = lanes_below(r);
+    acc_f64(&lo, &hi, wasm_v128_and(l, in));
+    acc_f64(&klo, &khi, wasm_v128_and(sat_f32x4(wasm_f32x4_mul(h, q)), in));
+    if (g) store_tail(g + i, h, r);
+  }
+  if (g) {
+    const v128_t vK = F4(xent__narrow(sum_f64(klo, khi))), vrs = F4(rs);
+    for (i = 0; i + 4 <= n; i += 4) {
+      v128_t q = wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(z + i), vm)), vS);
+      v128_t t = wasm_f32x4_mul(q, sat_f32x4(wasm_f32x4_sub(wasm_v128_load(g + i), vK)));
+      wasm_v128_store(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)));
+    }
+    if (r) {
+      v128_t q = wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(load_tail(z + i, r), vm)), vS);
+      v128_t t = wasm_f32x4_mul(q, sat_f32x4(wasm_f32x4_sub(load_tail(g + i, r), vK)));
+      store_tail(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)), r);
+    }
+  }
+  return sum_f64(lo, hi);
+}
+
+#undef F4
+
+#endif /* XENT_HAVE_SIMD128 */
+
+/* ---- Public entry points ------------------------------------------------------ */
+
+xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_pred,
+                                           size_t batch, size_t classes,
+                                           const xent_options *opt, float *losses,
+                                           float *grad, float *loss, xent_error *err) {
+  xent_plan plan;
+  xent_status s = xent__plan_dense(&plan, y_true, y_pred, batch, classes, opt, 1, err);
+  if (s) return s;
+  const xent_options *o = &plan.opt;
+  const bfocal_k k = {1.0f - o->label_smoothing, 0.5f * o->label_smoothing, o->alpha,
+                      1.0f - o->alpha, o->gamma, o->apply_class_balancing != 0,
+                      o->gamma == 1.0f};
+  double total = 0.0;
+  for (size_t b = 0; b < batch; b++) {
+    const float *y = y_true + b * classes, *v = y_pred + b * classes;
+    float w = xent__dense_weight(&plan, b, y);
+    /* The per-example loss is the mean over classes: each element carries 1/classes. */
+    float rs = (float)((double)xent__grad_scale(&plan, w) / (double)classes);
+    float *g = grad ? grad + b * classes : NULL;
+    double sum = XENT_KERNEL(bfocal_row)(&k, o->from_logits != 0, y, v, classes, rs, g);
+    double weighted = (double)w * (sum / (double)classes);
+    if (losses) losses[b] = xent__narrow(weighted);
+    total += weighted;
+  }
+  xent__finish(&plan, total, loss);
+  return XENT_OK;
+}
+
+xent_status xent_categorical_focal_crossentropy(const float *y_true, const float *y_pred,
+                                                size_t batch, size_t classes,
+                                                const xent_options *opt, float *losses,
+                                                float *grad, float *loss, xent_error *err) {
+  xent_plan plan;
+  xent_status s = xent__plan_dense(&plan, y_true, y_pred, batch, classes, opt, 1, err);
+  if (s) return s;
+  const xent_options *o = &plan.opt;
+  /* y' = y (1 - s) + s / C in float32, as Keras. */
+  const cfocal_k k = {1.0f - o->label_smoothing, o->label_smoothing / (float)classes,
+                      o->alpha, o->gamma};
+  double total = 0.0;
+  for (size_t b = 0; b < batch; b++) {
+    const float *y = y_true + b * classes, *v = y_pred + b * classes;
+    float w = xent__dense_weight(&plan, b, y);
+    float rs = xent__grad_scale(&plan, w);
+    float *g = grad ? grad + b * classes : NULL;
+    double sum = o->from_logits ? XENT_KERNEL(cfocal_logit_row)(&k, y, v, classes, rs, g)
+                                : XENT_KERNEL(cfocal_prob_row)(&k, y, v, classes, rs, g);
+    double weighted = (double)w * sum;
+    if (losses) losses[b] = xent__narrow(weighted);
+    total += weighted;
+  }
+  xent__finish(&plan, total, loss);
+  return XENT_OK;
+}
