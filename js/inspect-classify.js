@@ -14,8 +14,8 @@
  *
  * @typedef {object} Inspection
  * @property {'integer'|'binary01'|'onehot'|'multihot'|'soft'|'unknown'} labels
- *   the encoding most rows follow (the most specific one on ties); 'unknown'
- *   when fewer than half the rows follow any
+ *   the most specific encoding followed by at least 90% as many rows as the
+ *   most followed one; 'unknown' when fewer than half the rows follow any
  * @property {'logits'|'sigmoid'|'softmax'|'unknown'} output  rows summing to 1
  *   look softmax-like, rows in [0, 1] sigmoid-like, rows with any value outside
  *   [0, 1] are logits; 'unknown' for an empty batch
@@ -32,11 +32,12 @@
  * @property {string[]} notes  plain sentences about what was seen
  */
 
-/* The candidate with the most rows; ties go to the earlier (more specific). */
+/* The most specific candidate (candidates come most specific first) that
+ * covers at least 90% as many rows as the best one: a few damaged one-hot rows
+ * still read as one-hot although they may lie in [0, 1]. */
 function best(candidates) {
-  let top = candidates[0];
-  for (const c of candidates) if (c[1] > top[1]) top = c;
-  return top;
+  const top = Math.max(...candidates.map((c) => c[1]));
+  return candidates.find((c) => c[1] >= 0.9 * top);
 }
 
 /** @param {InspectionStats} s @returns {Inspection} */

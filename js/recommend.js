@@ -218,7 +218,9 @@ function checkRanges(s, c, add) {
   const pad = s.paddingLabel;
   /* A padding value at an end of the range hides the real end: check the other. */
   const checkLo = pad !== lo, checkHi = pad !== hi;
-  const zeroOne = c.problem === 'binary' || c.labels !== 'integer';
+  /* A range read from the data is judged by the encoding the data shows. */
+  const labels = s.labelRange === undefined && LABELS.includes(s.inspection.labels) ? s.inspection.labels : c.labels;
+  const zeroOne = c.problem === 'binary' || labels !== 'integer';
   if (zeroOne) {
     if ((checkLo && lo < 0) || (checkHi && hi > 1)) add('labels-not-in-0-1', { labelRange: range });
     return;
