@@ -3,7 +3,8 @@
  * and tf.nn.softmax_cross_entropy_with_logits (3.3). Called through xent.h by
  * the JS API (js/index.js), the explorer and tests/c/test_categorical.c.
  *
- * Labels are smoothed as y' = y (1 - s) + s / C in float32, as Keras does.
+ * Labels are smoothed as y' = y (1 - s) + s / C in double (Keras rounds y'
+ * to float32 first; the gradient's cancellations would magnify that rounding).
  *
  * Logits path, per row (issue 6): pass 1 finds m = max z; pass 2 computes
  * e_j = exp(z_j - m) (kept in the gradient row when one is wanted) and
@@ -15,9 +16,10 @@
  * (sum y') softmax - y' cancels where the softmax matches the labels.
  *
  * Probability path: q = p / sum p (0 when the sum is 0: decision 3), then
- * q' = clip(q) to [eps, 1 - eps], loss -sum y' log q'. With m_j the clip
- * indicator on the closed interval and T = sum_j m_j y'_j (q_j / q'_j = 1
- * wherever m_j = 1), section 4.5 reads dL/dp_i = (T - m_i y'_i / q'_i) / sum p.
+ * q' = clip(q) to [eps, 1 - eps] in float32, loss -sum y' log q'. With m_j
+ * the clip indicator on the closed interval and T = sum_j m_j y'_j
+ * (q_j / q'_j = 1 wherever m_j = 1), section 4.5 reads
+ * dL/dp_i = (T - m_i y'_i / q_i) / sum p, computed with q_i in double.
  *
  * Each row kernel exists as _scalar and _f32x4 with the same steps; they
  * agree per element bit for bit (every rounding is the same float or double
@@ -37,8 +39,8 @@ static inline float clamp_finite(float v) {
 
 /* ---- Logits: one row of sum_j y'_j (logsumexp(z) - z_j) -------------------- */
 
-static double softmax_row_scalar(const float *y, const float *z, size_t n, float a,
-                                 float b, double scale, float *g) {
+static double softmax_row_scalar(const float *y, const float *z, size_t n, double a, double b,
+                                 double scale, float *g) {
   /* Pass 1: the row maximum. */
   float m = z[0];
   for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
@@ -46,18 +48,18 @@ static double softmax_row_scalar(const float *y, const float *z, size_t n, float
   double s = 0.0, sy = 0.0, syd = 0.0;
   for (size_t j = 0; j < n; j++) {
     float e = xent_exp_scalar(z[j] - m);
-    float yy = y[j] * a + b;
+    double yy = (double)y[j] * a + b;
     if (g) g[j] = e;
     s += (double)e;
-    sy += (double)yy;
-    syd += (double)yy * ((double)z[j] - (double)m);
+    sy += yy;
+    syd += yy * ((double)z[j] - (double)m);
   }
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
     double r = sy / s;
     for (size_t j = 0; j < n; j++) {
-      float yy = y[j] * a + b;
-      g[j] = clamp_finite((float)(((double)g[j] * r - (double)yy) * scale));
+      double yy = (double)y[j] * a + b;
+      g[j] = clamp_finite((float)(((double)g[j] * r - yy) * scale));
     }
   }
   return sy * log(s) - syd;
@@ -65,34 +67,33 @@ static double softmax_row_scalar(const float *y, const float *z, size_t n, float
 
 /* ---- Probabilities: one row of -sum_j y'_j log clip(p_j / sum p) ----------- */
 
-static double categorical_prob_row_scalar(const float *y, const float *p, size_t n, float a,
-                                          float b, double scale, float *g) {
+static double categorical_prob_row_scalar(const float *y, const float *p, size_t n, double a,
+                                          double b, double scale, float *g) {
   /* Pass 1: the row sum; divide_no_nan when it is 0. */
   double sp = 0.0;
   for (size_t j = 0; j < n; j++) sp += (double)p[j];
   double rinv = sp != 0.0 ? 1.0 / sp : 0.0;
-  /* Pass 2: q, q' = clip(q), the loss and T (q kept in the gradient row). */
+  /* Pass 2: q, q' = clip(q), the loss and T. */
   double sl = 0.0, st = 0.0;
   for (size_t j = 0; j < n; j++) {
     float q = (float)((double)p[j] * rinv);
     float qc = q < XENT_EPS ? XENT_EPS : q;
     qc = XENT_ONE_MINUS_EPS < qc ? XENT_ONE_MINUS_EPS : qc;
-    float in = (q >= XENT_EPS && q <= XENT_ONE_MINUS_EPS) ? 1.0f : 0.0f;
-    float yy = y[j] * a + b;
-    if (g) g[j] = q;
-    sl += (double)yy * (double)xent_log_scalar(qc);
-    st += (double)(yy * in);
+    int in = q >= XENT_EPS && q <= XENT_ONE_MINUS_EPS;
+    double yy = (double)y[j] * a + b;
+    sl += yy * (double)xent_log_scalar(qc);
+    st += in ? yy : 0.0;
   }
-  /* Pass 3: dL/dp_i = (T - m_i y'_i / q'_i) / sum p. */
+  /* Pass 3: dL/dp_i = (T - m_i y'_i / q_i) / sum p, q_i in double. */
   if (g) {
     double c = scale * rinv;
     for (size_t j = 0; j < n; j++) {
-      float q = g[j];
-      float qc = q < XENT_EPS ? XENT_EPS : q;
-      qc = XENT_ONE_MINUS_EPS < qc ? XENT_ONE_MINUS_EPS : qc;
-      float in = (q >= XENT_EPS && q <= XENT_ONE_MINUS_EPS) ? 1.0f : 0.0f;
-      float yy = y[j] * a + b;
-      g[j] = clamp_finite((float)((st - (double)(yy * in) / (double)qc) * c));
+      double qd = (double)p[j] * rinv;
+      float q = (float)qd;
+      int in = q >= XENT_EPS && q <= XENT_ONE_MINUS_EPS;
+      double yy = (double)y[j] * a + b;
+      double ratio = yy / qd;
+      g[j] = clamp_finite((float)((st - (in ? ratio : 0.0)) * c));
     }
   }
   return -sl;
@@ -144,13 +145,23 @@ static inline float row_max_f32x4(const float *z, size_t n) {
   return wasm_f32x4_extract_lane(m0, 0);
 }
 
+/* Smoothed labels y' = y a + b of four elements, in double; `b` is per lane
+ * so that lanes past the end of a row (y padded with 0) stay 0. */
+typedef struct { v128_t a, blo, bhi; } smooth_f64x2;
+
+static inline smooth_f64x2 smooth_make(double a, double b, size_t lanes) {
+  smooth_f64x2 sm = {wasm_f64x2_splat(a), wasm_f64x2_make(lanes > 0 ? b : 0.0, lanes > 1 ? b : 0.0),
+                     wasm_f64x2_make(lanes > 2 ? b : 0.0, lanes > 3 ? b : 0.0)};
+  return sm;
+}
+
 /* Pass 2 on four elements; `keep` zeroes the lanes past the end of a row. */
 static inline v128_t softmax_step_f32x4(v128_t zv, v128_t yv, v128_t keep, v128_t mv,
-                                        v128_t md, v128_t av, v128_t bv, v128_t *s,
-                                        v128_t *sy, v128_t *syd) {
+                                        v128_t md, smooth_f64x2 sm, v128_t *s, v128_t *sy,
+                                        v128_t *syd) {
   v128_t e = wasm_v128_and(xent_exp_f32x4(wasm_f32x4_sub(zv, mv)), keep);
-  v128_t yy = wasm_v128_and(wasm_f32x4_add(wasm_f32x4_mul(yv, av), bv), keep);
-  v128_t ylo = lo64(yy), yhi = hi64(yy);
+  v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), sm.a), sm.blo);
+  v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), sm.a), sm.bhi);
   *s = wasm_f64x2_add(*s, wasm_f64x2_add(lo64(e), hi64(e)));
   *sy = wasm_f64x2_add(*sy, wasm_f64x2_add(ylo, yhi));
   *syd = wasm_f64x2_add(*syd, wasm_f64x2_add(wasm_f64x2_mul(ylo, wasm_f64x2_sub(lo64(zv), md)),
@@ -159,42 +170,43 @@ static inline v128_t softmax_step_f32x4(v128_t zv, v128_t yv, v128_t keep, v128_
 }
 
 /* Pass 3 on four elements: scale ((sum y') e / S - y') in double. */
-static inline v128_t softmax_grad_f32x4(v128_t e, v128_t yv, v128_t av, v128_t bv, v128_t rv,
+static inline v128_t softmax_grad_f32x4(v128_t e, v128_t yv, smooth_f64x2 sm, v128_t rv,
                                         v128_t cv) {
-  v128_t yy = wasm_f32x4_add(wasm_f32x4_mul(yv, av), bv);
-  v128_t glo = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_mul(lo64(e), rv), lo64(yy)), cv);
-  v128_t ghi = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_mul(hi64(e), rv), hi64(yy)), cv);
+  v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), sm.a), sm.blo);
+  v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), sm.a), sm.bhi);
+  v128_t glo = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_mul(lo64(e), rv), ylo), cv);
+  v128_t ghi = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_mul(hi64(e), rv), yhi), cv);
   return clamp_finite_f32x4(demote2(glo, ghi));
 }
 
-static double softmax_row_f32x4(const float *y, const float *z, size_t n, float a, float b,
+static double softmax_row_f32x4(const float *y, const float *z, size_t n, double a, double b,
                                 double scale, float *g) {
   size_t n4 = n & ~(size_t)3, t = n - n4;
   /* Pass 1: the row maximum. */
   float m = row_max_f32x4(z, n);
   /* Pass 2: exponentials and the row sums. */
   v128_t mv = wasm_f32x4_splat(m), md = wasm_f64x2_splat((double)m);
-  v128_t av = wasm_f32x4_splat(a), bv = wasm_f32x4_splat(b), all = wasm_i32x4_splat(-1);
-  v128_t s = wasm_f64x2_splat(0.0), sy = s, syd = s;
+  v128_t all = wasm_i32x4_splat(-1), s = wasm_f64x2_splat(0.0), sy = s, syd = s;
+  smooth_f64x2 sm = smooth_make(a, b, 4), smt = smooth_make(a, b, t);
   size_t j = 0;
   for (; j + 8 <= n4; j += 8) {
     v128_t e0 = softmax_step_f32x4(wasm_v128_load(z + j), wasm_v128_load(y + j), all, mv, md,
-                                   av, bv, &s, &sy, &syd);
+                                   sm, &s, &sy, &syd);
     v128_t e1 = softmax_step_f32x4(wasm_v128_load(z + j + 4), wasm_v128_load(y + j + 4), all,
-                                   mv, md, av, bv, &s, &sy, &syd);
+                                   mv, md, sm, &s, &sy, &syd);
     if (g) {
       wasm_v128_store(g + j, e0);
       wasm_v128_store(g + j + 4, e1);
     }
   }
   for (; j < n4; j += 4) {
-    v128_t e = softmax_step_f32x4(wasm_v128_load(z + j), wasm_v128_load(y + j), all, mv, md, av,
-                                  bv, &s, &sy, &syd);
+    v128_t e = softmax_step_f32x4(wasm_v128_load(z + j), wasm_v128_load(y + j), all, mv, md, sm,
+                                  &s, &sy, &syd);
     if (g) wasm_v128_store(g + j, e);
   }
   if (t) {
     v128_t e = softmax_step_f32x4(load_tail(z + n4, t, 0.0f), load_tail(y + n4, t, 0.0f),
-                                  tail_keep(t), mv, md, av, bv, &s, &sy, &syd);
+                                  tail_keep(t), mv, md, smt, &s, &sy, &syd);
     if (g) store_tail(g + n4, e, t);
   }
   double ssum = hsum64(s), sysum = hsum64(sy);
@@ -202,49 +214,52 @@ static double softmax_row_f32x4(const float *y, const float *z, size_t n, float 
   if (g) {
     v128_t rv = wasm_f64x2_splat(sysum / ssum), cv = wasm_f64x2_splat(scale);
     for (j = 0; j < n4; j += 4)
-      wasm_v128_store(g + j, softmax_grad_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j),
-                                                av, bv, rv, cv));
+      wasm_v128_store(g + j,
+                      softmax_grad_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j), sm, rv, cv));
     if (t)
       store_tail(g + n4, softmax_grad_f32x4(load_tail(g + n4, t, 0.0f),
-                                            load_tail(y + n4, t, 0.0f), av, bv, rv, cv), t);
+                                            load_tail(y + n4, t, 0.0f), smt, rv, cv), t);
   }
   return sysum * log(ssum) - hsum64(syd);
 }
 
-/* q' = clip(q) and the clip indicator m as 1.0f / 0.0f. */
+/* q' = clip(q), and the clip indicator m as a lane mask. */
 static inline v128_t clip_f32x4(v128_t q) {
   v128_t qc = wasm_f32x4_pmax(q, wasm_f32x4_splat(XENT_EPS));
   return wasm_f32x4_pmin(qc, wasm_f32x4_splat(XENT_ONE_MINUS_EPS));
 }
 static inline v128_t inside_f32x4(v128_t q) {
-  v128_t in = wasm_v128_and(wasm_f32x4_ge(q, wasm_f32x4_splat(XENT_EPS)),
-                            wasm_f32x4_le(q, wasm_f32x4_splat(XENT_ONE_MINUS_EPS)));
-  return wasm_v128_and(in, wasm_f32x4_splat(1.0f));
+  return wasm_v128_and(wasm_f32x4_ge(q, wasm_f32x4_splat(XENT_EPS)),
+                       wasm_f32x4_le(q, wasm_f32x4_splat(XENT_ONE_MINUS_EPS)));
 }
 
-static inline v128_t prob_step_f32x4(v128_t pv, v128_t yv, v128_t keep, v128_t rd, v128_t av,
-                                     v128_t bv, v128_t *sl, v128_t *st) {
+static inline void prob_step_f32x4(v128_t pv, v128_t yv, v128_t rd, smooth_f64x2 sm,
+                                   v128_t *sl, v128_t *st) {
   v128_t q = demote2(wasm_f64x2_mul(lo64(pv), rd), wasm_f64x2_mul(hi64(pv), rd));
-  v128_t lq = xent_log_f32x4(clip_f32x4(q));
-  v128_t yy = wasm_v128_and(wasm_f32x4_add(wasm_f32x4_mul(yv, av), bv), keep);
-  v128_t ym = wasm_f32x4_mul(yy, inside_f32x4(q));
-  *sl = wasm_f64x2_add(*sl, wasm_f64x2_add(wasm_f64x2_mul(lo64(yy), lo64(lq)),
-                                           wasm_f64x2_mul(hi64(yy), hi64(lq))));
-  *st = wasm_f64x2_add(*st, wasm_f64x2_add(lo64(ym), hi64(ym)));
-  return q;
+  v128_t lq = xent_log_f32x4(clip_f32x4(q)), in = inside_f32x4(q);
+  v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), sm.a), sm.blo);
+  v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), sm.a), sm.bhi);
+  *sl = wasm_f64x2_add(*sl, wasm_f64x2_add(wasm_f64x2_mul(ylo, lo64(lq)),
+                                           wasm_f64x2_mul(yhi, hi64(lq))));
+  *st = wasm_f64x2_add(*st, wasm_f64x2_add(wasm_v128_and(ylo, wasm_i64x2_extend_low_i32x4(in)),
+                                           wasm_v128_and(yhi, wasm_i64x2_extend_high_i32x4(in))));
 }
 
-static inline v128_t prob_grad_f32x4(v128_t q, v128_t yv, v128_t av, v128_t bv, v128_t tv,
-                                     v128_t cv) {
-  v128_t qc = clip_f32x4(q);
-  v128_t ym = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_mul(yv, av), bv), inside_f32x4(q));
-  v128_t glo = wasm_f64x2_mul(wasm_f64x2_sub(tv, wasm_f64x2_div(lo64(ym), lo64(qc))), cv);
-  v128_t ghi = wasm_f64x2_mul(wasm_f64x2_sub(tv, wasm_f64x2_div(hi64(ym), hi64(qc))), cv);
+static inline v128_t prob_grad_f32x4(v128_t pv, v128_t yv, v128_t rd, smooth_f64x2 sm,
+                                     v128_t tv, v128_t cv) {
+  v128_t qlo = wasm_f64x2_mul(lo64(pv), rd), qhi = wasm_f64x2_mul(hi64(pv), rd);
+  v128_t in = inside_f32x4(demote2(qlo, qhi));
+  v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), sm.a), sm.blo);
+  v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), sm.a), sm.bhi);
+  v128_t rlo = wasm_v128_and(wasm_f64x2_div(ylo, qlo), wasm_i64x2_extend_low_i32x4(in));
+  v128_t rhi = wasm_v128_and(wasm_f64x2_div(yhi, qhi), wasm_i64x2_extend_high_i32x4(in));
+  v128_t glo = wasm_f64x2_mul(wasm_f64x2_sub(tv, rlo), cv);
+  v128_t ghi = wasm_f64x2_mul(wasm_f64x2_sub(tv, rhi), cv);
   return clamp_finite_f32x4(demote2(glo, ghi));
 }
 
-static double categorical_prob_row_f32x4(const float *y, const float *p, size_t n, float a,
-                                         float b, double scale, float *g) {
+static double categorical_prob_row_f32x4(const float *y, const float *p, size_t n, double a,
+                                         double b, double scale, float *g) {
   size_t n4 = n & ~(size_t)3, t = n - n4;
   /* Pass 1: the row sum; divide_no_nan when it is 0. */
   v128_t acc = wasm_f64x2_splat(0.0);
@@ -252,33 +267,23 @@ static double categorical_prob_row_f32x4(const float *y, const float *p, size_t 
     v128_t pv = wasm_v128_load(p + j);
     acc = wasm_f64x2_add(acc, wasm_f64x2_add(lo64(pv), hi64(pv)));
   }
-  v128_t pt = load_tail(p + n4, t, 0.0f);
+  v128_t pt = load_tail(p + n4, t, 0.0f), yt = load_tail(y + n4, t, 0.0f);
   acc = wasm_f64x2_add(acc, wasm_f64x2_add(lo64(pt), hi64(pt)));
   double sp = hsum64(acc);
   double rinv = sp != 0.0 ? 1.0 / sp : 0.0;
-  /* Pass 2: q, q' = clip(q), the loss and T (q kept in the gradient row). */
-  v128_t rd = wasm_f64x2_splat(rinv), av = wasm_f32x4_splat(a), bv = wasm_f32x4_splat(b);
-  v128_t all = wasm_i32x4_splat(-1), sl = wasm_f64x2_splat(0.0), st = sl;
-  size_t j = 0;
-  for (; j < n4; j += 4) {
-    v128_t q = prob_step_f32x4(wasm_v128_load(p + j), wasm_v128_load(y + j), all, rd, av, bv,
-                               &sl, &st);
-    if (g) wasm_v128_store(g + j, q);
-  }
-  if (t) {
-    v128_t q = prob_step_f32x4(pt, load_tail(y + n4, t, 0.0f), tail_keep(t), rd, av, bv, &sl,
-                               &st);
-    if (g) store_tail(g + n4, q, t);
-  }
-  /* Pass 3: dL/dp_i = (T - m_i y'_i / q'_i) / sum p. */
+  /* Pass 2: q, q' = clip(q), the loss and T. */
+  v128_t rd = wasm_f64x2_splat(rinv), sl = wasm_f64x2_splat(0.0), st = sl;
+  smooth_f64x2 sm = smooth_make(a, b, 4), smt = smooth_make(a, b, t);
+  for (size_t j = 0; j < n4; j += 4)
+    prob_step_f32x4(wasm_v128_load(p + j), wasm_v128_load(y + j), rd, sm, &sl, &st);
+  prob_step_f32x4(pt, yt, rd, smt, &sl, &st);
+  /* Pass 3: dL/dp_i = (T - m_i y'_i / q_i) / sum p, q_i in double. */
   if (g) {
     v128_t tv = wasm_f64x2_splat(hsum64(st)), cv = wasm_f64x2_splat(scale * rinv);
-    for (j = 0; j < n4; j += 4)
-      wasm_v128_store(g + j, prob_grad_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j), av,
-                                             bv, tv, cv));
-    if (t)
-      store_tail(g + n4, prob_grad_f32x4(load_tail(g + n4, t, 0.0f),
-                                         load_tail(y + n4, t, 0.0f), av, bv, tv, cv), t);
+    for (size_t j = 0; j < n4; j += 4)
+      wasm_v128_store(g + j, prob_grad_f32x4(wasm_v128_load(p + j), wasm_v128_load(y + j), rd,
+                                             sm, tv, cv));
+    if (t) store_tail(g + n4, prob_grad_f32x4(pt, yt, rd, smt, tv, cv), t);
   }
   return -hsum64(sl);
 }
@@ -294,8 +299,8 @@ xent_status xent_categorical_crossentropy(const float *y_true, const float *y_pr
   xent_plan plan;
   xent_status status = xent__plan_dense(&plan, y_true, y_pred, batch, classes, opt, 0, err);
   if (status) return status;
-  float ls = plan.opt.label_smoothing;
-  float a = 1.0f - ls, b = ls / (float)classes;
+  double ls = (double)plan.opt.label_smoothing;
+  double a = 1.0 - ls, b = ls / (double)classes;
   double total = 0.0;
   for (size_t i = 0; i < batch; i++) {
     const float *y = y_true + i * classes, *p = y_pred + i * classes;
@@ -322,7 +327,7 @@ xent_status xent_softmax_cross_entropy_with_logits(const float *labels, const fl
   for (size_t i = 0; i < batch; i++) {
     float *g = grad ? grad + i * classes : NULL;
     double l = XENT_KERNEL(softmax_row)(labels + i * classes, logits + i * classes, classes,
-                                        1.0f, 0.0f, 1.0, g);
+                                        1.0, 0.0, 1.0, g);
     if (losses) losses[i] = xent__narrow(l);
   }
   return XENT_OK;
