@@ -53,8 +53,20 @@ function distance(a, b) {
   return prev[b.length];
 }
 
+// Names other libraries use for xent's options (Keras snake_case is caught by
+// the comparison below; these are the PyTorch and tf.losses spellings).
+const ALIASES = {
+  ignoreindex: 'ignoreClass',
+  weights: 'sampleWeight',
+  weight: 'classWeight',
+  smoothing: 'labelSmoothing',
+  logits: 'fromLogits',
+};
+
 /** The closest known name, when it is close enough to be a typo, else undefined. */
 export function closest(name, known) {
+  const alias = ALIASES[name.toLowerCase().replace(/_/g, '')];
+  if (alias && known.includes(alias)) return alias;
   const lower = name.toLowerCase().replace(/_/g, '');
   let best;
   let bestDistance = Infinity;
