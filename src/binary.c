@@ -29,6 +29,13 @@
 #include "xent_internal.h"
 #include "xent_math.h"
 
+/* The kernel bodies are written once and specialised by a constant flag. */
+#if defined(__GNUC__) || defined(__clang__)
+#define XENT_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define XENT_ALWAYS_INLINE inline
+#endif
+
 /* ---- One element at width 1 -------------------------------------------- */
 
 /* Probability path; y is the smoothed label. Returns the loss, *g the gradient. */
@@ -60,36 +67,6 @@ static inline float logit_elem_scalar(float x, float z, float q, float qm1, floa
   return loss;
 }
 
-/* ---- Kernels at width 1 ------------------------------------------------------ */
-
-/* binary_crossentropy over one row on probabilities: returns the sum of the
- * element losses; writes grad = element gradient x scale when g is not NULL.
- * Labels are smoothed as y a + c. */
-XENT_MAYBE_UNUSED static double bce_prob_row_scalar(const float *y, const float *p,
-                                                    size_t n, float a, float c,
-                                                    float scale, float *g) {
-  double sum = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    float d;
-    sum += (double)prob_elem_scalar(p[i], y[i] * a + c, &d);
-    if (g) g[i] = d * scale;
-  }
-  return sum;
-}
-
-/* The same on logits. */
-XENT_MAYBE_UNUSED static double bce_logit_row_scalar(const float *y, const float *x,
-                                                     size_t n, float a, float c,
-                                                     float scale, float *g) {
-  double sum = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    float d;
-    sum += (double)logit_elem_scalar(x[i], y[i] * a + c, 1.0f, 0.0f, &d);
-    if (g) g[i] = d * scale;
-  }
-  return sum;
-}
-
 /* A loss beyond float range from finite inputs (|q z x| > FLT_MAX with a large
  * pos_weight) saturates to +-FLT_MAX; NaN and infinite inputs pass through. */
 static inline float saturate_scalar(float loss, float x, float z) {
@@ -97,6 +74,38 @@ static inline float saturate_scalar(float loss, float x, float z) {
   float s = loss < -FLT_MAX ? -FLT_MAX : loss; /* pmax(loss, -FLT_MAX) */
   s = FLT_MAX < s ? FLT_MAX : s;               /* pmin(s, FLT_MAX) */
   return finite ? s : loss;
+}
+
+/* ---- Kernels at width 1 ------------------------------------------------------
+ * bce_prob / bce_logit: binary_crossentropy over n elements whose labels are
+ * smoothed as y a + c. Return the sum of the element losses in double; write
+ * each element loss to `losses` and its gradient times `scale` to `g` when
+ * these are not NULL. Called once per row of a [batch, classes] call, or once
+ * for the whole batch of an unweighted one-column call. */
+static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p, size_t n,
+                                                 float a, float c, float scale, float *losses,
+                                                 float *g, const int logits) {
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    float ys = y[i] * a + c, d;
+    float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d) : prob_elem_scalar(p[i], ys, &d);
+    sum += (double)l;
+    if (losses) losses[i] = l;
+    if (g) g[i] = d * scale;
+  }
+  return sum;
+}
+
+XENT_MAYBE_UNUSED static double bce_prob_scalar(const float *y, const float *p, size_t n,
+                                                float a, float c, float scale, float *losses,
+                                                float *g) {
+  return bce_body_scalar(y, p, n, a, c, scale, losses, g, 0);
+}
+
+XENT_MAYBE_UNUSED static double bce_logit_scalar(const float *y, const float *x, size_t n,
+                                                 float a, float c, float scale, float *losses,
+                                                 float *g) {
+  return bce_body_scalar(y, x, n, a, c, scale, losses, g, 1);
 }
 
 /* The tf.nn ops: element losses and gradients of n flat elements. */
@@ -162,58 +171,6 @@ static inline v128_t lanes_below(size_t r) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)r));
 }
 
-/* ---- Kernels at width 4 ---------------------------------------------------------
- * Eight elements per step, then four, then the last 1-3 through a zeroed local
- * copy whose padding lanes are masked out of the sum and never stored. */
-
-#define BCE_ROW_F32X4(name, ELEM)                                                      \
-  static double name(const float *y, const float *p, size_t n, float a, float c,      \
-                     float scale, float *g) {                                         \
-    const v128_t va = wasm_f32x4_splat(a), vc = wasm_f32x4_splat(c);                  \
-    const v128_t vs = wasm_f32x4_splat(scale);                                        \
-    v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, s2 = s0, s3 = s0, d0, d1;             \
-    size_t i = 0;                                                                     \
-    for (; i + 8 <= n; i += 8) {                                                      \
-      v128_t y0 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(y + i), va), vc);      \
-      v128_t y1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(y + i + 4), va), vc);  \
-      v128_t l0 = ELEM(wasm_v128_load(p + i), y0, &d0);                               \
-      v128_t l1 = ELEM(wasm_v128_load(p + i + 4), y1, &d1);                           \
-      acc_f64(&s0, &s1, l0);                                                          \
-      acc_f64(&s2, &s3, l1);                                                          \
-      if (g) {                                                                        \
-        wasm_v128_store(g + i, wasm_f32x4_mul(d0, vs));                               \
-        wasm_v128_store(g + i + 4, wasm_f32x4_mul(d1, vs));                           \
-      }                                                                               \
-    }                                                                                 \
-    for (; i + 4 <= n; i += 4) {                                                      \
-      v128_t y0 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(y + i), va), vc);      \
-      acc_f64(&s0, &s1, ELEM(wasm_v128_load(p + i), y0, &d0));                        \
-      if (g) wasm_v128_store(g + i, wasm_f32x4_mul(d0, vs));                          \
-    }                                                                                 \
-    size_t r = n - i;                                                                 \
-    if (r) {                                                                          \
-      float yt[4] = {0}, pt[4] = {0}, gt[4];                                          \
-      memcpy(yt, y + i, r * sizeof(float));                                           \
-      memcpy(pt, p + i, r * sizeof(float));                                           \
-      v128_t y0 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(yt), va), vc);         \
-      v128_t l0 = ELEM(wasm_v128_load(pt), y0, &d0);                                  \
-      acc_f64(&s0, &s1, wasm_v128_and(l0, lanes_below(r)));                           \
-      if (g) {                                                                        \
-        wasm_v128_store(gt, wasm_f32x4_mul(d0, vs));                                  \
-        memcpy(g + i, gt, r * sizeof(float));                                         \
-      }                                                                               \
-    }                                                                                 \
-    return sum_f64(wasm_f64x2_add(s0, s2), wasm_f64x2_add(s1, s3));                   \
-  }
-
-/* The unweighted logits element (q = 1), shaped like prob_elem_f32x4. */
-static inline v128_t bce_logit_elem_f32x4(v128_t x, v128_t z, v128_t *g) {
-  return logit_elem_f32x4(x, z, wasm_f32x4_splat(1.0f), wasm_f32x4_splat(0.0f), g);
-}
-
-BCE_ROW_F32X4(bce_prob_row_f32x4, prob_elem_f32x4)
-BCE_ROW_F32X4(bce_logit_row_f32x4, bce_logit_elem_f32x4)
-
 static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
   const v128_t big = wasm_f32x4_splat(FLT_MAX);
   v128_t finite = wasm_v128_and(wasm_f32x4_le(wasm_f32x4_abs(x), big),
@@ -221,6 +178,69 @@ static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
   v128_t s = wasm_f32x4_pmax(loss, wasm_f32x4_neg(big));
   s = wasm_f32x4_pmin(s, big);
   return wasm_v128_bitselect(s, loss, finite);
+}
+
+/* ---- Kernels at width 4 ---------------------------------------------------------
+ * Eight elements per step; then the last 1-7, four at a time, through a zeroed
+ * local copy whose padding lanes are masked out of the sum and never stored. */
+
+/* One f32x4 step of binary_crossentropy: smooths the labels, returns the
+ * losses, *g the gradients (unscaled). */
+static XENT_ALWAYS_INLINE v128_t bce_step_f32x4(const float *y, const float *p, v128_t va,
+                                                v128_t vc, v128_t *g, const int logits) {
+  v128_t ys = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(y), va), vc);
+  v128_t vp = wasm_v128_load(p);
+  return logits ? logit_elem_f32x4(vp, ys, wasm_f32x4_splat(1.0f), wasm_f32x4_splat(0.0f), g)
+                : prob_elem_f32x4(vp, ys, g);
+}
+
+static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, size_t n,
+                                                float a, float c, float scale, float *losses,
+                                                float *g, const int logits) {
+  const v128_t va = wasm_f32x4_splat(a), vc = wasm_f32x4_splat(c), vs = wasm_f32x4_splat(scale);
+  v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, s2 = s0, s3 = s0, d0, d1;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t l0 = bce_step_f32x4(y + i, p + i, va, vc, &d0, logits);
+    v128_t l1 = bce_step_f32x4(y + i + 4, p + i + 4, va, vc, &d1, logits);
+    acc_f64(&s0, &s1, l0);
+    acc_f64(&s2, &s3, l1);
+    if (losses) {
+      wasm_v128_store(losses + i, l0);
+      wasm_v128_store(losses + i + 4, l1);
+    }
+    if (g) {
+      wasm_v128_store(g + i, wasm_f32x4_mul(d0, vs));
+      wasm_v128_store(g + i + 4, wasm_f32x4_mul(d1, vs));
+    }
+  }
+  for (; i < n; i += 4) {
+    size_t r = n - i < 4 ? n - i : 4;
+    float yt[4] = {0}, pt[4] = {0}, out[4];
+    memcpy(yt, y + i, r * sizeof(float));
+    memcpy(pt, p + i, r * sizeof(float));
+    v128_t l0 = wasm_v128_and(bce_step_f32x4(yt, pt, va, vc, &d0, logits), lanes_below(r));
+    acc_f64(&s0, &s1, l0);
+    if (losses) {
+      wasm_v128_store(out, l0);
+      memcpy(losses + i, out, r * sizeof(float));
+    }
+    if (g) {
+      wasm_v128_store(out, wasm_f32x4_mul(d0, vs));
+      memcpy(g + i, out, r * sizeof(float));
+    }
+  }
+  return sum_f64(wasm_f64x2_add(s0, s2), wasm_f64x2_add(s1, s3));
+}
+
+static double bce_prob_f32x4(const float *y, const float *p, size_t n, float a, float c,
+                             float scale, float *losses, float *g) {
+  return bce_body_f32x4(y, p, n, a, c, scale, losses, g, 0);
+}
+
+static double bce_logit_f32x4(const float *y, const float *x, size_t n, float a, float c,
+                              float scale, float *losses, float *g) {
+  return bce_body_f32x4(y, x, n, a, c, scale, losses, g, 1);
 }
 
 /* One f32x4 step of the tf.nn ops: the saturated losses, *g the gradients. */
@@ -247,13 +267,8 @@ static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q,
       wasm_v128_store(g + i + 4, d1);
     }
   }
-  for (; i + 4 <= n; i += 4) {
-    v128_t l0 = logit_step_f32x4(x + i, z + i, vq, vqm1, &d0);
-    if (losses) wasm_v128_store(losses + i, l0);
-    if (g) wasm_v128_store(g + i, d0);
-  }
-  size_t r = n - i;
-  if (r) {
+  for (; i < n; i += 4) {
+    size_t r = n - i < 4 ? n - i : 4;
     float zt[4] = {0}, xt[4] = {0}, out[4];
     memcpy(zt, z + i, r * sizeof(float));
     memcpy(xt, x + i, r * sizeof(float));
@@ -281,19 +296,24 @@ xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred, s
   if (s) return s;
   /* y' = y (1 - s) + 0.5 s, in float32 as Keras does it; s = 0 leaves y as is. */
   const float a = 1.0f - plan.opt.label_smoothing, c = 0.5f * plan.opt.label_smoothing;
+  double (*kernel)(const float *, const float *, size_t, float, float, float, float *,
+                   float *) = plan.opt.from_logits ? XENT_KERNEL(bce_logit) : XENT_KERNEL(bce_prob);
   double total = 0.0;
-  for (size_t b = 0; b < batch; b++) {
-    const float *y = y_true + b * classes, *p = y_pred + b * classes;
-    float w = xent__dense_weight(&plan, b, y);
-    /* The per-example loss is the mean over classes: each element carries 1/classes. */
-    float scale = (float)((double)xent__grad_scale(&plan, w) / (double)classes);
-    float *g = grad ? grad + b * classes : NULL;
-    double sum = plan.opt.from_logits
-                     ? XENT_KERNEL(bce_logit_row)(y, p, classes, a, c, scale, g)
-                     : XENT_KERNEL(bce_prob_row)(y, p, classes, a, c, scale, g);
-    double weighted = (double)w * (sum / (double)classes);
-    if (losses) losses[b] = xent__narrow(weighted);
-    total += weighted;
+  if (classes == 1 && !plan.opt.sample_weight && !plan.opt.class_weight) {
+    /* One column, every weight 1: each example is one element, so the whole
+     * batch is a single pass (the per-example loss is the element loss). */
+    total = kernel(y_true, y_pred, batch, a, c, xent__grad_scale(&plan, 1.0f), losses, grad);
+  } else {
+    for (size_t b = 0; b < batch; b++) {
+      const float *y = y_true + b * classes, *p = y_pred + b * classes;
+      float w = xent__dense_weight(&plan, b, y);
+      /* The per-example loss is the mean over classes: each element carries 1/classes. */
+      float scale = (float)((double)xent__grad_scale(&plan, w) / (double)classes);
+      double sum = kernel(y, p, classes, a, c, scale, NULL, grad ? grad + b * classes : NULL);
+      double weighted = (double)w * (sum / (double)classes);
+      if (losses) losses[b] = xent__narrow(weighted);
+      total += weighted;
+    }
   }
   xent__finish(&plan, total, loss);
   return XENT_OK;

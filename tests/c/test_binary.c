@@ -177,6 +177,7 @@ static void every_row_length_and_reduction_matches_the_reference(void) {
       for (int red = 0; red <= XENT_MEAN_WITH_SAMPLE_WEIGHT; red++) {
         ropt o = {logits, red, 0.0, NULL, NULL};
         run_bce(logits ? "logits" : "probabilities", y, p, B, C, &o);
+        run_bce(logits ? "logits, one column" : "probabilities, one column", y, p, B * C, 1, &o);
       }
       free(y), free(p);
     }
@@ -211,6 +212,29 @@ static void smoothing_and_weights_follow_keras(void) {
       }
       free(y), free(p);
     }
+}
+
+/* An unweighted one-column call runs the batch as one pass; weights of 1 take
+ * the per-row path. Both give the same bits. */
+static void one_column_batches_agree_with_the_row_path(void) {
+  check_rng r = {7};
+  size_t B = 1001;
+  float *y = fill(B), *p = fill(B), *ones = fill(B), *l1 = fill(B), *l2 = fill(B), *g1 = fill(B),
+        *g2 = fill(B), loss1, loss2;
+  for (size_t i = 0; i < B; i++) ones[i] = 1.0f;
+  make_labels(&r, y, B, 1);
+  for (int logits = 0; logits <= 1; logits++) {
+    make_preds(&r, p, B, logits);
+    xent_options o = XENT_OPTIONS_INIT;
+    o.from_logits = logits, o.label_smoothing = 0.125f;
+    xent_binary_crossentropy(y, p, B, 1, &o, l1, g1, &loss1, NULL);
+    o.sample_weight = ones;
+    xent_binary_crossentropy(y, p, B, 1, &o, l2, g2, &loss2, NULL);
+    CHECK(!memcmp(l1, l2, B * sizeof(float)) && !memcmp(g1, g2, B * sizeof(float)) &&
+              check_close(loss1, loss2, 1e-7, 0), "one column, %s: same losses and gradients",
+          logits ? "logits" : "probabilities");
+  }
+  free(y), free(p), free(ones), free(l1), free(l2), free(g1), free(g2);
 }
 
 static void an_empty_batch_reduces_to_zero(void) {
@@ -487,6 +511,7 @@ static void every_error_is_named_and_writes_nothing(void) {
 int main(void) {
   every_row_length_and_reduction_matches_the_reference();
   smoothing_and_weights_follow_keras();
+  one_column_batches_agree_with_the_row_path();
   an_empty_batch_reduces_to_zero();
   gradients_match_finite_differences();
   the_clip_interval_is_closed_and_zero_outside();
