@@ -130,7 +130,7 @@ const LINC = 'no activation, one unit per class (the loss applies the softmax)';
 const LINS = 'no activation, one unit per class (the loss applies a sigmoid to each)';
 
 const dropToOneUnit = {
-  verdict: 'invalid', loss: 'bce-logits', activation: LIN1, units: '1',
+  verdict: 'invalid', loss: 'bce-logits', labelTransform: null, activation: LIN1, units: '1',
   change: 'a softmax over one unit is constantly 1: use one unit without activation (or with a sigmoid)',
   warnings: [w('single-unit-softmax', 'error')],
   why: 'A softmax over a single unit always outputs 1, so the loss is constant and nothing is learned.',
@@ -198,7 +198,7 @@ function binaryTwoColumns(labels) {
     row('binary', labels, 'softmax', {
       verdict: 'correct', loss: 'cce-probs', activation: 'softmax, 2 units', units: '2', warnings: [...info, w('prefer-logits', 'info')],
       alternatives: [alt('cce-logits', 'drop the softmax and compute the loss from the logits', { activation: LIN2 })],
-      byUnits: { 1: dropToOneUnit },
+      byUnits: { 1: { ...dropToOneUnit, labelTransform: 'column1' } },
       why: `${first} with a two-unit softmax is categorical cross-entropy on probabilities.`,
     }),
   ];

@@ -325,6 +325,7 @@ export function recommend(situation, { inspect } = {}) {
   return {
     ...code,
     activation: row.activation,
+    units: row.units,
     explanation: sentences.join(' '),
     alternatives,
     warnings,
