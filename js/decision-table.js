@@ -138,7 +138,7 @@ const dropToOneUnit = {
 
 /* Binary, one column per example. */
 function binaryScalar(labels) {
-  const idx = labels === 'integer' ? 'The class index 0/1 is the target of the positive class. ' : '';
+  const idx = labels === 'integer' ? 'The class index, 0 or 1, serves directly as the 0/1 target. ' : '';
   return [
     row('binary', labels, 'logits', {
       verdict: 'correct', loss: 'bce-logits', activation: LIN1, units: '1',
@@ -230,9 +230,9 @@ function multiclass(labels) {
       ? 'with only two classes: the binary setup, one logit and the 0/1 target'
       : 'one-hot encode the labels and use the categorical loss (it then accepts label smoothing)',
     { labelTransform: labels === 'binary01' ? null : 'onehot', activation: labels === 'binary01' ? LIN1 : LINC })
-    : alt(labels === 'onehot' ? 'scce-logits' : 'cce-logits', labels === 'onehot'
-      ? 'use the class index argmax(y) and the sparse loss (less memory for many classes)'
-      : 'the same loss with label smoothing applied to one-hot targets', { labelTransform: labels === 'onehot' ? 'argmax' : null, activation: LINC });
+    : labels === 'onehot'
+      ? alt('scce-logits', 'use the class index argmax(y) and the sparse loss (less memory for many classes)', { labelTransform: 'argmax', activation: LINC })
+      : null;
   const kind = { integer: 'Integer class indices', binary01: 'A 0/1 value used as a class index', onehot: 'One-hot rows', soft: 'Probability rows (soft targets)' }[labels];
   const lossName = sparse ? 'sparse categorical cross-entropy' : 'categorical cross-entropy';
   const softNote = labels === 'soft' ? ' Each target row should sum to 1.' : '';
@@ -252,8 +252,8 @@ function multiclass(labels) {
   return [
     row('multiclass', labels, 'logits', {
       verdict: extra.length ? 'works' : 'correct', loss: L, labelTransform: tr, activation: LINC, units: 'C', warnings: extra,
-      alternatives: [other], byUnits: oneUnit,
-      why: `${kind} with one logit per class is ${lossName} computed from the logits, the stable form of softmax plus log.${softNote}`,
+      alternatives: other ? [other] : [], byUnits: oneUnit,
+      why: `For ${kind.toLowerCase()} and one logit per class, the loss is ${lossName} computed from the logits, the stable form of softmax plus log.${softNote}`,
     }),
     row('multiclass', labels, 'sigmoid', {
       verdict: 'mismatch', loss: L, labelTransform: tr, activation: LINC, units: 'C',
@@ -266,9 +266,9 @@ function multiclass(labels) {
     row('multiclass', labels, 'softmax', {
       verdict: extra.length ? 'works' : 'correct', loss: P, labelTransform: tr, activation: 'softmax, one unit per class', units: 'C',
       warnings: [...extra, w('prefer-logits', 'info')],
-      alternatives: [alt(L, 'drop the softmax and compute the loss from the logits (more stable)', { labelTransform: tr, activation: LINC }), other],
+      alternatives: [alt(L, 'drop the softmax and compute the loss from the logits (more stable)', { labelTransform: tr, activation: LINC }), ...(other ? [other] : [])],
       byUnits: oneUnit,
-      why: `${kind} with a softmax output is ${lossName} on probabilities, which Keras clips to [1e-7, 1 - 1e-7].${softNote}`,
+      why: `For ${kind.toLowerCase()} and a softmax output, the loss is ${lossName} on probabilities, which Keras clips to [1e-7, 1 - 1e-7].${softNote}`,
     }),
   ];
 }
