@@ -22,7 +22,7 @@ export const WARNINGS = Object.freeze({
   'onehot-labels-with-sparse': { severity: 'error', message: (c) => `SparseCategoricalCrossentropy expects class indices, but the labels are rows of ${n(c)} values. Keras (TensorFlow backend) raises: ValueError: Argument \`output\` must have rank (ndim) \`target.ndim - 1\`. Received: target.shape=(N, ${n(c)}), output.shape=(N, ${n(c)}). Use CategoricalCrossentropy, or pass argmax(y, axis=-1).` },
   'softmax-on-multilabel': { severity: 'warning', message: () => 'A softmax (or a categorical loss) on multi-label targets trains silently, but the classes compete: with k positives the loss cannot go below k log k, and TensorFlow\'s gradient softmax - y is not even the derivative of the reported loss. Use a sigmoid per class (or logits) with BinaryCrossentropy.' },
   'sigmoid-on-exclusive': { severity: 'warning', message: () => 'Sigmoid outputs with binary cross-entropy on exclusive classes train silently, but as independent detectors: the probabilities do not sum to 1, the loss is averaged over the classes (scaled by 1/C) and adds -log(1 - p) terms for every negative class. Use a softmax over the classes (or logits) with a categorical loss.' },
-  'single-unit-softmax': { severity: 'error', message: () => 'A softmax over one unit (or a categorical loss on a one-column output) is constantly 1: from logits the loss is always 0, from probabilities Keras clips it to 0.99999988 and the loss is a constant 1.19e-7 per example, and Keras only emits a SyntaxWarning ("expected y_pred.shape to be (batch_size, num_classes) with num_classes > 1"). Nothing is learned. Use one unit with a sigmoid and BinaryCrossentropy, or one unit per class.' },
+  'single-unit-softmax': { severity: 'error', message: () => 'A softmax over one unit (or a categorical loss on a one-column output) is constantly 1: from logits the loss is always 0, from probabilities Keras clips it to 0.99999988 and the loss is a constant 1.19e-7 times the label, and Keras only emits a SyntaxWarning ("expected y_pred.shape to be (batch_size, num_classes) with num_classes > 1"). Nothing is learned. Use one unit with a sigmoid and BinaryCrossentropy, or one unit per class.' },
   'binary-one-hot': { severity: 'info', message: () => 'Two one-hot columns for a binary problem: either keep two output units with a softmax (or logits) and CategoricalCrossentropy, or keep one unit with a sigmoid (or a logit) and BinaryCrossentropy on the positive-class column y[:, 1]. Both give the same loss; the second halves the output layer.' },
   'label-out-of-range': { severity: 'error', message: (c) => `Labels span [${c.labelRange[0]}, ${c.labelRange[1]}] but the valid class indices are [0, ${c.classes})${c.labelRange[0] === 1 && c.labelRange[1] === c.classes ? ' (these look 1-based: subtract 1)' : ''}. TensorFlow on CPU raises "InvalidArgumentError: Received a label value of ${c.labelRange[1] >= c.classes ? c.labelRange[1] : c.labelRange[0]} which is outside the valid range of [0, ${c.classes})"; on GPU or under XLA the loss and the whole gradient row are NaN and training continues; Keras on JAX gives loss 0 silently; PyTorch raises "Target ... is out of bounds". Remap the labels, widen the last layer, or pass the void value as ignore_class.` },
   'labels-not-in-0-1': { severity: 'error', message: (c) => `Binary targets must lie in [0, 1], but they span [${c.labelRange[0]}, ${c.labelRange[1]}] (-1/+1 labels?). Keras raises nothing: with logits the loss for y = -1 is unbounded below and training diverges to -infinity. Map the labels with (y + 1) / 2.` },
@@ -148,6 +148,12 @@ function pyValue(v) {
 }
 const pyArgs = (args) => Object.entries(args).map(([k, v]) => `${k}=${pyValue(v)}`).join(', ');
 
+/* { code } plus a note when there is something to say. */
+function withNote(code, notes) {
+  const note = notes.filter(Boolean).join(' ');
+  return note ? { code, note } : { code };
+}
+
 /* Fill in the framework code of a loss recipe, with the options the flags add. */
 function build(lossId, c) {
   const L = LOSSES[lossId];
@@ -165,7 +171,7 @@ function build(lossId, c) {
   let tfnn = focal ? 'tf.nn.weighted_cross_entropy_with_logits(labels=y, logits=z, pos_weight=n_neg / n_pos)' : L.tfnn;
   const tfnnNotes = [L.tfnnNote, smooth ? 'Smooth the labels first: y * (1 - 0.1) + 0.1 / num_classes (binary: + 0.05).' : '', ignore !== undefined ? `Mask positions whose label is ${ignore}: multiply by tf.cast(y != ${ignore}, tf.float32) (after replacing those labels by 0) and divide by the mask's sum.` : ''];
   if (c.paddingLabel !== undefined && L.family === 'sparse') tfnn = tfnn.replace('labels=y', `labels=tf.where(y == ${ignore}, 0, y)`);
-  let tfjs = L.tfjs;
+  let tfjs = c.classes !== undefined ? L.tfjs.replace('numClasses', String(c.classes)) : L.tfjs;
   if (smooth && L.tfjs.startsWith('tf.losses.')) tfjs = tfjs.replace(/\)$/, `, undefined, ${smooth})`);
   if (focal) tfjs = 'tf.losses.sigmoidCrossEntropy(y, z, weights)';
   const tfjsNotes = [L.tfjsNote, focal ? 'TF.js has no focal loss and no pos_weight: pass per-element weights (n_neg / n_pos where y = 1, else 1).' : '',
@@ -185,8 +191,8 @@ function build(lossId, c) {
   if (ignore !== undefined) options.ignoreClass = ignore;
   return {
     keras,
-    tfnn: { code: tfnn, note: tfnnNotes.filter(Boolean).join(' ') || undefined },
-    tfjs: { code: tfjs, note: tfjsNotes.filter(Boolean).join(' ') || undefined },
+    tfnn: withNote(tfnn, tfnnNotes),
+    tfjs: withNote(tfjs, tfjsNotes),
     pytorch,
     xent: { fn: focal ? 'binaryFocalCrossentropy' : L.xent.fn, options },
   };
@@ -296,9 +302,9 @@ export function recommend(situation, { inspect } = {}) {
   if (s.fromLogits === false && s.output === 'logits') add('logits-treated-as-probabilities');
   if (s.currentLoss !== undefined) checkCurrentLoss(s, c, add);
   checkRanges(s, c, add);
-  if (s.outputUnits !== undefined) {
-    if (s.problem === 'binary' && s.outputUnits > 2) add('units-mismatch');
-    if (s.problem !== 'binary' && s.numClasses !== undefined && s.outputUnits !== s.numClasses && s.outputUnits !== 1) add('units-mismatch');
+  if (units !== undefined) {
+    if (s.problem === 'binary' && units > 2) add('units-mismatch', { outputUnits: units });
+    if (s.problem !== 'binary' && s.numClasses !== undefined && units !== s.numClasses && units !== 1) add('units-mismatch', { outputUnits: units });
   } else if (s.problem === 'binary' && s.numClasses > 2) add('units-mismatch', { outputUnits: s.numClasses });
   if (s.inspection) readInspection(s, c, add);
   if (s.imbalanced) add('imbalance');

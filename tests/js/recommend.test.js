@@ -361,3 +361,15 @@ test('docs/choosing.md is generated from the table and up to date', () => {
   for (const row of TABLE) assert.ok(text.includes(`### ${row.problem} / ${row.labels} / ${row.output}`), row.key);
   for (const id of Object.keys(WARNINGS)) assert.ok(text.includes(`**${id}**`), id);
 });
+
+test('the result has the shape of issue 4, with the numbers the user gave filled in', () => {
+  const r = recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', numClasses: 10 });
+  assert.deepEqual(Object.keys(r.keras).sort(), ['args', 'className', 'code']);
+  assert.deepEqual(Object.keys(r.pytorch).sort(), ['code', 'note']);
+  assert.deepEqual(Object.keys(r.xent).sort(), ['fn', 'options']);
+  assert.deepEqual(Object.keys(recommend({ problem: 'binary', labels: 'binary01', output: 'logits' }).tfnn), ['code'], 'no empty note');
+  assert.equal(r.tfjs.code, 'tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), z)');
+  const fromData = recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', numClasses: 10,
+    inspection: { labels: 'integer', output: 'logits', labelRange: [0, 8], classes: 9, rows: 4, rowsBreakingLabelPattern: 0, rowsBreakingOutputPattern: 0, labelNonfinite: 0, predNonfinite: 0 } });
+  assert.deepEqual(ids(fromData), ['units-mismatch'], 'nine prediction columns for ten classes');
+});
