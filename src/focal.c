@@ -121,7 +121,7 @@ static inline float bfocal_logit_scalar(const bfocal_k *k, float y, float x, flo
 
 /* One binary row: returns the sum of the element losses; writes the
  * gradient (already scaled by rs) when g is not NULL. */
-static double bfocal_row_scalar(const bfocal_k *k, int logits, const float *y,
+XENT_MAYBE_UNUSED static double bfocal_row_scalar(const bfocal_k *k, int logits, const float *y,
                                 const float *v, size_t n, float rs, float *g) {
   double sum = 0.0;
   float d;
@@ -132,6 +132,26 @@ static double bfocal_row_scalar(const bfocal_k *k, int logits, const float *y,
     if (g) g[i] = d;
   }
   return sum;
+}
+
+/* classes == 1, the usual binary case: the whole batch as one column, each
+ * element its own example; returns the weighted sum and writes losses. */
+XENT_MAYBE_UNUSED static double bfocal_column_scalar(const xent_plan *plan, const bfocal_k *k,
+                                                     int logits, const float *y, const float *v,
+                                                     size_t n, float *losses, float *g) {
+  double total = 0.0;
+  float d;
+  for (size_t b = 0; b < n; b++) {
+    float w = xent__dense_weight(plan, b, y + b);
+    float rs = xent__grad_scale(plan, w);
+    float l = logits ? bfocal_logit_scalar(k, y[b], v[b], rs, &d)
+                     : bfocal_prob_scalar(k, y[b], v[b], rs, &d);
+    double weighted = (double)w * (double)l;
+    if (losses) losses[b] = xent__narrow(weighted);
+    if (g) g[b] = d;
+    total += weighted;
+  }
+  return total;
 }
 
 /* One categorical class from its normalised probability q: returns the loss
@@ -153,7 +173,7 @@ static inline float cfocal_elem_scalar(const cfocal_k *k, float y, float q, floa
 
 /* Categorical row on probabilities: sum, then normalise, loss and h (kept in
  * g), then the gradient (h - K) / sum. */
-static double cfocal_prob_row_scalar(const cfocal_k *k, const float *y, const float *v,
+XENT_MAYBE_UNUSED static double cfocal_prob_row_scalar(const cfocal_k *k, const float *y, const float *v,
                                      size_t n, float rs, float *g) {
   double S = 0.0;
   for (size_t i = 0; i < n; i++) S += (double)v[i];
@@ -177,7 +197,7 @@ static double cfocal_prob_row_scalar(const cfocal_k *k, const float *y, const fl
 
 /* Categorical row on logits: max, sum of exp, loss and h, then the gradient
  * q (h - K) with q recomputed. */
-static double cfocal_logit_row_scalar(const cfocal_k *k, const float *y, const float *z,
+XENT_MAYBE_UNUSED static double cfocal_logit_row_scalar(const cfocal_k *k, const float *y, const float *z,
                                       size_t n, float rs, float *g) {
   float m = -INFINITY;
   for (size_t i = 0; i < n; i++) m = m < z[i] ? z[i] : m;
@@ -309,11 +329,16 @@ static inline void store_tail(float *p, v128_t v, size_t r) {
   memcpy(p, t, r * sizeof(float));
 }
 
-static double bfocal_row_f32x4(const bfocal_k *ks, int logits, const float *y,
-                               const float *v, size_t n, float rs, float *g) {
+static inline bfocal_k4 bfocal_splat(const bfocal_k *ks) {
   const bfocal_k4 k = {F4(ks->oms), F4(ks->hs), F4(ks->alpha), F4(ks->oma), F4(ks->gamma),
                        wasm_i32x4_splat(ks->balance ? -1 : 0),
                        wasm_i32x4_splat(ks->gamma_is_one ? -1 : 0)};
+  return k;
+}
+
+static double bfocal_row_f32x4(const bfocal_k *ks, int logits, const float *y,
+                               const float *v, size_t n, float rs, float *g) {
+  const bfocal_k4 k = bfocal_splat(ks);
   const v128_t vrs = F4(rs);
   v128_t lo = wasm_f64x2_splat(0.0), hi = lo, d;
   size_t i = 0;
@@ -333,6 +358,43 @@ static double bfocal_row_f32x4(const bfocal_k *ks, int logits, const float *y,
     if (g) store_tail(g + i, d, r);
   }
   return sum_f64(lo, hi);
+}
+
+/* Four examples of the column (r <= 4 of them real); returns their weighted sum. */
+static inline double bfocal_column_step_f32x4(const xent_plan *plan, const bfocal_k4 *k,
+                                              int logits, const float *y, const float *v,
+                                              size_t b, size_t r, float *losses, float *g) {
+  float w[4] = {0.0f, 0.0f, 0.0f, 0.0f}, rs[4] = {0.0f, 0.0f, 0.0f, 0.0f}, l[4];
+  for (size_t j = 0; j < r; j++) {
+    w[j] = xent__dense_weight(plan, b + j, y + b + j);
+    rs[j] = xent__grad_scale(plan, w[j]);
+  }
+  v128_t y4 = r == 4 ? wasm_v128_load(y + b) : load_tail(y + b, r);
+  v128_t v4 = r == 4 ? wasm_v128_load(v + b) : load_tail(v + b, r);
+  v128_t d, l4 = logits ? bfocal_logit_f32x4(k, y4, v4, wasm_v128_load(rs), &d)
+                        : bfocal_prob_f32x4(k, y4, v4, wasm_v128_load(rs), &d);
+  wasm_v128_store(l, l4);
+  double total = 0.0;
+  for (size_t j = 0; j < r; j++) {
+    double weighted = (double)w[j] * (double)l[j];
+    if (losses) losses[b + j] = xent__narrow(weighted);
+    total += weighted;
+  }
+  if (g) {
+    if (r == 4) wasm_v128_store(g + b, d);
+    else store_tail(g + b, d, r);
+  }
+  return total;
+}
+
+static double bfocal_column_f32x4(const xent_plan *plan, const bfocal_k *ks, int logits,
+                                  const float *y, const float *v, size_t n, float *losses,
+                                  float *g) {
+  const bfocal_k4 k = bfocal_splat(ks);
+  double total = 0.0;
+  for (size_t b = 0; b < n; b += 4)
+    total += bfocal_column_step_f32x4(plan, &k, logits, y, v, b, n - b < 4 ? n - b : 4, losses, g);
+  return total;
 }
 
 typedef struct cfocal_k4 {
@@ -467,7 +529,10 @@ xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_p
                       1.0f - o->alpha, o->gamma, o->apply_class_balancing != 0,
                       o->gamma == 1.0f};
   double total = 0.0;
-  for (size_t b = 0; b < batch; b++) {
+  if (classes == 1)
+    total = XENT_KERNEL(bfocal_column)(&plan, &k, o->from_logits != 0, y_true, y_pred, batch,
+                                       losses, grad);
+  for (size_t b = 0; classes > 1 && b < batch; b++) {
     const float *y = y_true + b * classes, *v = y_pred + b * classes;
     float w = xent__dense_weight(&plan, b, y);
     /* The per-example loss is the mean over classes: each element carries 1/classes. */
