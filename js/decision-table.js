@@ -304,7 +304,7 @@ function multilabel(labels) {
       why: `${kind}; a sigmoid per class with binary cross-entropy scores each class independently, averaged over the classes.`,
     }),
     row('multilabel', labels, 'softmax', {
-      verdict: labels === 'integer' ? 'invalid' : 'mismatch', loss: 'bce-logits', labelTransform: tr, activation: units === '1' ? LIN1 : LINS, units,
+      verdict: labels === 'integer' || units === '1' ? 'invalid' : 'mismatch', loss: 'bce-logits', labelTransform: tr, activation: units === '1' ? LIN1 : LINS, units,
       change: change ? `${change}; replace the softmax by no activation` : 'replace the softmax by no activation (or a sigmoid per class)',
       warnings: [...warn, w('softmax-on-multilabel', 'warning'), ...(units === '1' ? [w('single-unit-softmax', 'error')] : [])], alternatives: alts,
       why: `${kind}; a softmax makes the classes compete for one unit of probability, so several positives can never all be predicted, while a sigmoid per class with binary cross-entropy scores them independently.`,

@@ -202,8 +202,9 @@ function build(lossId, c) {
 function readInspection(s, c, add) {
   const ins = s.inspection;
   const bad = [];
-  const fit = { binary01: ['binary01', 'integer', 'soft'], integer: ['integer', 'binary01'], onehot: ['onehot'],
-    soft: ['soft', 'onehot'], multihot: ['multihot', 'onehot', 'binary01'] };
+  /* Data encodings that are special cases of each declared one. */
+  const fit = { binary01: ['binary01'], integer: ['integer', 'binary01'], onehot: ['onehot'],
+    soft: ['soft', 'onehot', 'binary01'], multihot: ['multihot', 'onehot', 'binary01'] };
   if (ins.labels && ins.labels !== 'unknown' && !fit[c.labels].includes(ins.labels)) bad.push(`labels declared ${c.labels} but look ${ins.labels}`);
   if (ins.output && ins.output !== 'unknown' && ins.output !== c.output &&
       !(c.output === 'softmax' && ins.output === 'sigmoid' && ins.classes === 1)) {

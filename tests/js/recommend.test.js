@@ -316,6 +316,10 @@ test('data that contradicts the declared encodings is named (from an inspection)
   assert.match(r3.warnings[0].message, /labels declared onehot but look integer/);
   const r4 = recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', inspection: { ...softmaxData, output: 'logits', labelRange: [1, 5] } });
   assert.deepEqual(ids(r4), ['label-out-of-range'], 'the data range is checked against the data width');
+  const fractional = recommend({ problem: 'binary', labels: 'binary01', output: 'logits', inspection: { ...softmaxData, labels: 'soft', output: 'logits', labelRange: [0, 1], classes: 1 } });
+  assert.deepEqual(ids(fractional), ['declared-contradicts-data'], 'fractional targets are not 0/1');
+  const indices = recommend({ problem: 'binary', labels: 'integer', output: 'logits', inspection: { ...softmaxData, labels: 'binary01', output: 'logits', labelRange: [0, 1], classes: 1 } });
+  assert.deepEqual(ids(indices), [], '0/1 data is a special case of integer labels');
   const inferred = recommend({ inspection: { ...softmaxData, output: 'logits' } });
   assert.equal(inferred.keras.code, 'keras.losses.SparseCategoricalCrossentropy(from_logits=True)', 'undeclared fields come from the data');
   const noisy = recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', inspection: { ...softmaxData, output: 'logits', rowsBreakingLabelPattern: 2, labelNonfinite: 1 } });
