@@ -212,7 +212,11 @@ export function fromHash(hash, base) {
 
 // Only keys that differ from the defaults, in schema order; commas kept readable.
 export function toHash(s) {
-  const d = normalize({ ...defaults(), problem: s.problem, labels: s.labels, batch: s.batch, classes: s.classes });
+  // Logits and targets are compared with the defaults of the same shape.
+  const d = defaults();
+  const shaped = normalize({ ...d, problem: s.problem, labels: s.labels, batch: s.batch, classes: s.classes });
+  d.logits = shaped.logits;
+  d.targets = shaped.targets;
   const parts = [];
   for (const k of KEYS) {
     const a = formatOne(SCHEMA[k], s[k]);

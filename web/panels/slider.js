@@ -23,7 +23,9 @@ export function makeSlider({ min, max, step, vertical = true, signed = false, cl
 
   const emit = (v) => {
     const c = round2(Math.min(Math.max(v, min), max));
-    if (c !== value) onInput(c);
+    if (c === value) return;
+    value = c; // several key presses can land before the next redraw
+    onInput(c);
   };
 
   el.addEventListener('keydown', (e) => {
