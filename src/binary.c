@@ -6,7 +6,8 @@
  * weights come from the plan of reduce.c.
  *
  * Each row is one pass: element losses are summed in double (f64x2 in the SIMD
- * kernels) while the gradient of each element is written. Element formulas:
+ * kernels) while the gradient of each element is written; an unweighted
+ * one-column batch is one pass over the whole batch. Element formulas:
  *
  *   probabilities  p' = min(max(p, eps), 1-eps), q = fl(1 - p') (as Keras)
  *                  loss -(y log p' + (1-y) log q)
@@ -90,7 +91,7 @@ static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p,
     float ys = y[i] * a + c, d;
     float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d) : prob_elem_scalar(p[i], ys, &d);
     sum += (double)l;
-    if (losses) losses[i] = l;
+    if (losses) losses[i] = xent__narrow((double)l);
     if (g) g[i] = d * scale;
   }
   return sum;
@@ -171,6 +172,12 @@ static inline v128_t lanes_below(size_t r) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)r));
 }
 
+/* xent__narrow at width 4: clamps to [-FLT_MAX, FLT_MAX], NaN passes. */
+static inline v128_t narrow_f32x4(v128_t v) {
+  const v128_t big = wasm_f32x4_splat(FLT_MAX);
+  return wasm_f32x4_pmax(wasm_f32x4_pmin(v, big), wasm_f32x4_neg(big));
+}
+
 static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
   const v128_t big = wasm_f32x4_splat(FLT_MAX);
   v128_t finite = wasm_v128_and(wasm_f32x4_le(wasm_f32x4_abs(x), big),
@@ -206,8 +213,8 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
     acc_f64(&s0, &s1, l0);
     acc_f64(&s2, &s3, l1);
     if (losses) {
-      wasm_v128_store(losses + i, l0);
-      wasm_v128_store(losses + i + 4, l1);
+      wasm_v128_store(losses + i, narrow_f32x4(l0));
+      wasm_v128_store(losses + i + 4, narrow_f32x4(l1));
     }
     if (g) {
       wasm_v128_store(g + i, wasm_f32x4_mul(d0, vs));
@@ -222,7 +229,7 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
     v128_t l0 = wasm_v128_and(bce_step_f32x4(yt, pt, va, vc, &d0, logits), lanes_below(r));
     acc_f64(&s0, &s1, l0);
     if (losses) {
-      wasm_v128_store(out, l0);
+      wasm_v128_store(out, narrow_f32x4(l0));
       memcpy(losses + i, out, r * sizeof(float));
     }
     if (g) {
