@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
-import { measure, fmtTime, fmtRate, table, consume } from './harness.js';
+import { measure, fmtTime, fmtRate, table, consume, fresh } from './harness.js';
 import * as plain from './plain.js';
 import { loadTf, tfRun } from './peers.js';
 import { loadWasm } from './wasm.js';
@@ -92,51 +92,93 @@ const WORKLOADS = [
 
 // ---- Peers. ----
 
-/** A bare call of one wasm build; `resident` skips the copies (data already in wasm memory). */
-function barePeer(name, bin, w, { resident = false } = {}) {
-  const spec = KIND[w.kind];
+/**
+ * The timed closure of a bare wasm call. Evaluated afresh for every peer
+ * (fresh() in harness.js) so that each peer's call sites get their own type
+ * feedback: one shared closure calling two different wasm exports would be
+ * polymorphic and measure V8's generic JS-to-wasm path instead of ours. Uses
+ * nothing but its argument.
+ */
+function bareCall({ fn, bin, w, pY, pX, pL, pG, losses, grad, resident, name }) {
   const n = w.batch * w.classes;
-  const pY = bin.put(w.labels);
-  const pX = bin.put(w.x);
-  const pL = bin.alloc(w.batch * 4);
-  const pG = bin.alloc(n * 4);
-  const grad = new Float32Array(n);
-  const losses = new Float32Array(w.batch);
-  const isInt = w.labels instanceof Int32Array;
-  let buf;
+  const { batch, classes, labels, x } = w;
+  const isInt = labels instanceof Int32Array;
+  const opt = bin.opt;
+  const lossPtr = bin.lossPtr;
+  let buf = null;
   let vY;
   let vX;
   let vL;
   let vG;
+  let vLoss;
   const views = () => {
     buf = bin.ex.memory.buffer;
-    vY = isInt ? bin.i32(pY, w.labels.length) : bin.f32(pY, w.labels.length);
-    vX = bin.f32(pX, n);
-    vL = bin.f32(pL, w.batch);
-    vG = bin.f32(pG, n);
+    vY = isInt ? new Int32Array(buf, pY, labels.length) : new Float32Array(buf, pY, labels.length);
+    vX = new Float32Array(buf, pX, n);
+    vL = new Float32Array(buf, pL, batch);
+    vG = new Float32Array(buf, pG, n);
+    vLoss = new Float32Array(buf, lossPtr, 1);
   };
   views();
-  const fn = bin.ex[spec.c];
-  const lossView = () => bin.f32(bin.lossPtr, 1)[0];
-  const call = resident
-    ? () => {
-        fn(pY, pX, w.batch, w.classes, bin.opt, pL, pG, bin.lossPtr, 0);
-        return lossView();
-      }
-    : () => {
-        if (buf !== bin.ex.memory.buffer) views();
-        vY.set(w.labels);
-        vX.set(w.x);
-        const status = fn(pY, pX, w.batch, w.classes, bin.opt, pL, pG, bin.lossPtr, 0);
-        if (status !== 0) throw new Error(`${spec.c}: status ${status}`);
-        losses.set(vL);
-        grad.set(vG);
-        return lossView();
-      };
+  vY.set(labels);
+  vX.set(x);
+  if (resident) {
+    return () => {
+      const status = fn(pY, pX, batch, classes, opt, pL, pG, lossPtr, 0);
+      if (status !== 0) throw new Error(`${name}: status ${status}`);
+      if (buf !== bin.ex.memory.buffer) views();
+      return vLoss[0];
+    };
+  }
+  if (n <= 64) {
+    // Small arrays: element loops beat TypedArray#set's fixed cost.
+    return () => {
+      if (buf !== bin.ex.memory.buffer) views();
+      for (let i = 0; i < labels.length; i++) vY[i] = labels[i];
+      for (let i = 0; i < n; i++) vX[i] = x[i];
+      const status = fn(pY, pX, batch, classes, opt, pL, pG, lossPtr, 0);
+      if (status !== 0) throw new Error(`${name}: status ${status}`);
+      if (buf !== bin.ex.memory.buffer) views();
+      for (let i = 0; i < batch; i++) losses[i] = vL[i];
+      for (let i = 0; i < n; i++) grad[i] = vG[i];
+      return vLoss[0];
+    };
+  }
+  return () => {
+    if (buf !== bin.ex.memory.buffer) views();
+    vY.set(labels);
+    vX.set(x);
+    const status = fn(pY, pX, batch, classes, opt, pL, pG, lossPtr, 0);
+    if (status !== 0) throw new Error(`${name}: status ${status}`);
+    if (buf !== bin.ex.memory.buffer) views();
+    losses.set(vL);
+    grad.set(vG);
+    return vLoss[0];
+  };
+}
+
+/** A bare call of one wasm build; `resident` skips the copies (data already in wasm memory). */
+function barePeer(name, bin, w, { resident = false } = {}) {
+  const spec = KIND[w.kind];
+  const n = w.batch * w.classes;
+  const ctx = {
+    fn: bin.ex[spec.c],
+    bin,
+    w,
+    pY: bin.put(w.labels),
+    pX: bin.put(w.x),
+    pL: bin.alloc(w.batch * 4),
+    pG: bin.alloc(n * 4),
+    losses: new Float32Array(w.batch),
+    grad: new Float32Array(n),
+    resident,
+    name: spec.c,
+  };
+  const call = fresh(bareCall)(ctx);
   const enter = async () => bin.setOptions({ fromLogits: spec.fromLogits });
-  const gradOut = () => (resident ? bin.f32(pG, n) : grad);
-  const free = () => [pY, pX, pL, pG].forEach((p) => bin.free(p));
-  return { name, call, enter, grad: gradOut, free };
+  const grad = () => (resident ? bin.f32(ctx.pG, n) : ctx.grad);
+  const free = () => [ctx.pY, ctx.pX, ctx.pL, ctx.pG].forEach((p) => bin.free(p));
+  return { name, call, enter, grad, free };
 }
 
 function probePeers(bin, w) {
@@ -153,7 +195,8 @@ function plainPeer(w) {
   const fn = KIND[w.kind].plain;
   const grad = new Float32Array(w.batch * w.classes);
   const losses = new Float32Array(w.batch);
-  return { name: 'plain JS (fused loops)', call: () => fn(w.labels, w.x, w.batch, w.classes, losses, grad), grad: () => grad };
+  const call = fresh(({ fn, w, losses, grad }) => () => fn(w.labels, w.x, w.batch, w.classes, losses, grad))({ fn, w, losses, grad });
+  return { name: 'plain JS (fused loops)', call, grad: () => grad };
 }
 
 function tfPeer(tfx, backend, w) {
@@ -178,7 +221,8 @@ function apiPeers(xent, w) {
   const grad = new Float32Array(n);
   const losses = new Float32Array(w.batch);
   const opts = { fromLogits: spec.fromLogits === 1, gradient: true, shape, out: { losses, grad } };
-  const peers = [{ name: 'xent SIMD (JS API, copies)', call: () => fn(w.labels, w.x, opts).loss, grad: () => grad }];
+  const apiCall = fresh(({ fn, y, x, opts }) => () => fn(y, x, opts).loss);
+  const peers = [{ name: 'xent SIMD (JS API, copies)', call: apiCall({ fn, y: w.labels, x: w.x, opts }), grad: () => grad }];
   if (typeof xent.tensor === 'function') {
     const tY = xent.tensor(w.kind === 'sparse' ? [w.batch] : shape, w.kind === 'sparse' ? 'int32' : 'float32');
     const tX = xent.tensor(shape);
@@ -189,7 +233,7 @@ function apiPeers(xent, w) {
     const topts = { fromLogits: spec.fromLogits === 1, gradient: true, out: { losses: tL, grad: tG } };
     peers.push({
       name: 'xent SIMD (JS API, zero-copy tensors)',
-      call: () => fn(tY, tX, topts).loss,
+      call: fresh(({ fn, y, x, opts }) => () => fn(y, x, opts).loss)({ fn, y: tY, x: tX, opts: topts }),
       grad: () => tG.data,
       free: () => [tY, tX, tL, tG].forEach((t) => t.free()),
     });
@@ -239,6 +283,10 @@ async function main() {
   notes.push('xent scalar: its own instance of dist/xent.wasm, called directly with the same copies as the API (the JS API holds one module per process)');
   if (tfx && (!tfx.simd || tfx.threads !== 1)) notes.push(`TF.js wasm: simd=${tfx.simd}, threads=${tfx.threads}`);
 
+  const load = os.loadavg()[0];
+  if (load > os.cpus().length * 0.75) {
+    notes.push(`the machine was busy (load average ${load.toFixed(1)} on ${os.cpus().length} cores): absolute times are inflated and noisy; ratios, measured round-robin, less so`);
+  }
   const results = { date: new Date().toISOString(), machine: machine(tfx), notes, workloads: [], sweep: null, targets: [] };
   for (const spec of WORKLOADS) {
     if (!want(spec.id)) continue;
@@ -293,15 +341,16 @@ function machine(tfx) {
     cpu: os.cpus()[0]?.model,
     cores: os.cpus().length,
     platform: `${os.platform()} ${os.arch()}`,
+    loadavg: os.loadavg().map((v) => +v.toFixed(2)),
     tfjs: tfx ? tfx.version : null,
   };
 }
 
 function print(spec, rows, base) {
   console.log(`\n${spec.id}: ${spec.title}`);
-  const head = ['peer', 'median', 'M el/s', 'xent SIMD is', 'samples', 'check vs plain JS (rel.)'];
-  const body = rows.map((r) => [r.name, fmtTime(r.ms), fmtRate(r.rate), `${(r.ms / base).toPrecision(3)}x`, `${r.samples}x${r.inner}`, r.check]);
-  console.log(table([head, ...body], (c) => c > 0 && c < 5));
+  const head = ['peer', 'median', 'min', 'M el/s', 'time / xent SIMD', 'samples', 'check vs plain JS (rel.)'];
+  const body = rows.map((r) => [r.name, fmtTime(r.ms), fmtTime(r.min), fmtRate(r.rate), `${(r.ms / base).toPrecision(3)}x`, `${r.samples}x${r.inner}`, r.check]);
+  console.log(table([head, ...body], (c) => c > 0 && c < 6));
 }
 
 // ---- Scaling sweep: sparse softmax CE, [n / C, C] with C = min(n, 1000). ----
