@@ -34,6 +34,16 @@ export function render() {
   out.push('- Labels: ' + LABELS.map((l) => `**${l}**: ${NAMES[l]}`).join('; ') + '.');
   out.push('- Output: ' + OUTPUTS.map((o) => `**${o}**: ${NAMES[o]}`).join('; ') + '.', '');
 
+  out.push('## Ask for your own setup', '');
+  out.push('```js', "import * as xent from 'xent';",
+    "const r = xent.recommend({ problem: 'multiclass', labels: 'integer', output: 'softmax', fromLogits: true, framework: 'pytorch' });",
+    'r.keras.code    // ' + recommend({ problem: 'multiclass', labels: 'integer', output: 'softmax', fromLogits: true }).keras.code,
+    "r.warnings      // [{ id: 'double-activation', severity: 'error', message: ... }, ...]",
+    '```', '');
+  out.push('```sh', 'npx xent recommend --problem multiclass --labels integer --output logits [--from-logits true|false] [--framework keras|tfnn|tfjs|pytorch]',
+    '    [--current-loss LOSS] [--output-units N] [--num-classes N] [--label-range MIN,MAX] [--imbalanced] [--noisy-labels]',
+    '    [--huge-vocabulary] [--padding-label N] [--dense-targets] [--json]', '```', '');
+  out.push('Given data, `xent.recommend({ yTrue, yPred, ... })` (after `await xent.init()`) reads it with `xent.inspect` and names every place where it contradicts what was declared.', '');
   out.push('## The right loss, when the setup is right', '');
   out.push('| Problem | Labels | Output | Keras 3 | tf.nn | TF.js | PyTorch |', '|---|---|---|---|---|---|---|');
   for (const row of TABLE) {
