@@ -122,7 +122,7 @@ static inline float bfocal_logit_scalar(const bfocal_k *k, float y, float x, flo
 /* One binary row: returns the sum of the element losses; writes the
  * gradient (already scaled by rs) when g is not NULL. */
 XENT_MAYBE_UNUSED static double bfocal_row_scalar(const bfocal_k *k, int logits, const float *y,
-                                const float *v, size_t n, float rs, float *g) {
+                                                  const float *v, size_t n, float rs, float *g) {
   double sum = 0.0;
   float d;
   for (size_t i = 0; i < n; i++) {
@@ -171,42 +171,29 @@ static inline float cfocal_elem_scalar(const cfocal_k *k, float y, float q, floa
   return loss;
 }
 
-/* Categorical row on probabilities: sum, then normalise, loss and h (kept in
- * g), then the gradient (h - K) / sum. */
-XENT_MAYBE_UNUSED static double cfocal_prob_row_scalar(const cfocal_k *k, const float *y, const float *v,
-                                     size_t n, float rs, float *g) {
-  double S = 0.0;
-  for (size_t i = 0; i < n; i++) S += (double)v[i];
-  int zero = S == 0.0;
-  float Sf = zero ? 1.0f : xent__narrow(S);
-  double sum = 0.0, K = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    float q = sat_scalar(v[i] / Sf);
-    q = zero ? 0.0f : q;
-    float h;
-    sum += (double)cfocal_elem_scalar(k, y[i], q, &h);
-    K += (double)sat_scalar(h * q);
-    if (g) g[i] = h;
-  }
-  if (g) {
-    float Kf = xent__narrow(K);
-    for (size_t i = 0; i < n; i++) g[i] = sat_scalar(sat_scalar(sat_scalar(g[i] - Kf) / Sf) * rs);
-  }
-  return sum;
+/* The normalised probability of one class: v / S on probabilities (0 for a
+ * row summing to 0: divide_no_nan), exp(z - m) / S on logits. */
+static inline float cfocal_q_scalar(int logits, float v, float S, int zero, float m) {
+  if (logits) return xent_exp_scalar(v - m) / S;
+  float q = sat_scalar(v / S);
+  return zero ? 0.0f : q;
 }
 
-/* Categorical row on logits: max, sum of exp, loss and h, then the gradient
- * q (h - K) with q recomputed. */
-XENT_MAYBE_UNUSED static double cfocal_logit_row_scalar(const cfocal_k *k, const float *y, const float *z,
-                                      size_t n, float rs, float *g) {
+/* One categorical row, both paths: (logits) the max, the sum (of p, or of
+ * exp(z - m)), then loss and h in one pass (h kept in g), then the gradient
+ * (h - K) / S on probabilities, q (h - K) on logits. Returns the loss. */
+XENT_MAYBE_UNUSED static double cfocal_row_scalar(const cfocal_k *k, int logits, const float *y,
+                                                  const float *v, size_t n, float rs, float *g) {
   float m = -INFINITY;
-  for (size_t i = 0; i < n; i++) m = m < z[i] ? z[i] : m;
+  if (logits)
+    for (size_t i = 0; i < n; i++) m = m < v[i] ? v[i] : m;
   double S = 0.0;
-  for (size_t i = 0; i < n; i++) S += (double)xent_exp_scalar(z[i] - m);
-  float Sf = (float)S;
+  for (size_t i = 0; i < n; i++) S += (double)(logits ? xent_exp_scalar(v[i] - m) : v[i]);
+  int zero = !logits && S == 0.0;
+  float Sf = zero ? 1.0f : logits ? (float)S : xent__narrow(S);
   double sum = 0.0, K = 0.0;
   for (size_t i = 0; i < n; i++) {
-    float q = xent_exp_scalar(z[i] - m) / Sf;
+    float q = cfocal_q_scalar(logits, v[i], Sf, zero, m);
     float h;
     sum += (double)cfocal_elem_scalar(k, y[i], q, &h);
     K += (double)sat_scalar(h * q);
@@ -215,8 +202,12 @@ XENT_MAYBE_UNUSED static double cfocal_logit_row_scalar(const cfocal_k *k, const
   if (g) {
     float Kf = xent__narrow(K);
     for (size_t i = 0; i < n; i++) {
-      float q = xent_exp_scalar(z[i] - m) / Sf;
-      g[i] = sat_scalar((q * sat_scalar(g[i] - Kf)) * rs);
+      float d = sat_scalar(g[i] - Kf), t;
+      if (logits)
+        t = cfocal_q_scalar(1, v[i], Sf, zero, m) * d;
+      else
+        t = sat_scalar(d / Sf);
+      g[i] = sat_scalar(t * rs);
     }
   }
   return sum;
@@ -311,19 +302,28 @@ static inline double sum_f64(v128_t lo, v128_t hi) {
   return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
 }
 
-/* Lanes [0, r) set. */
+/* Rows run four elements per step; the last step holds r = 1..3 real
+ * elements, loaded through a zeroed local copy, masked out of every sum by
+ * lanes_below(r), and stored back through a local copy: nothing is read or
+ * written past the row. (One branch per step on r, none per element.) */
+static inline size_t part(size_t n, size_t i) { return n - i < 4 ? n - i : 4; }
+
 static inline v128_t lanes_below(size_t r) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)r));
 }
 
-/* The last r < 4 elements of a row as a zero-padded vector. */
-static inline v128_t load_tail(const float *p, size_t r) {
+static inline v128_t load_part(const float *p, size_t r) {
+  if (r == 4) return wasm_v128_load(p);
   float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
   memcpy(t, p, r * sizeof(float));
   return wasm_v128_load(t);
 }
 
-static inline void store_tail(float *p, v128_t v, size_t r) {
+static inline void store_part(float *p, v128_t v, size_t r) {
+  if (r == 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
   float t[4];
   wasm_v128_store(t, v);
   memcpy(p, t, r * sizeof(float));
@@ -341,50 +341,15 @@ static double bfocal_row_f32x4(const bfocal_k *ks, int logits, const float *y,
   const bfocal_k4 k = bfocal_splat(ks);
   const v128_t vrs = F4(rs);
   v128_t lo = wasm_f64x2_splat(0.0), hi = lo, d;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    v128_t y4 = wasm_v128_load(y + i), v4 = wasm_v128_load(v + i);
-    v128_t l = logits ? bfocal_logit_f32x4(&k, y4, v4, vrs, &d)
-                      : bfocal_prob_f32x4(&k, y4, v4, vrs, &d);
-    acc_f64(&lo, &hi, l);
-    if (g) wasm_v128_store(g + i, d);
-  }
-  size_t r = n - i;
-  if (r) {
-    v128_t y4 = load_tail(y + i, r), v4 = load_tail(v + i, r);
+  for (size_t i = 0; i < n; i += 4) {
+    size_t r = part(n, i);
+    v128_t y4 = load_part(y + i, r), v4 = load_part(v + i, r);
     v128_t l = logits ? bfocal_logit_f32x4(&k, y4, v4, vrs, &d)
                       : bfocal_prob_f32x4(&k, y4, v4, vrs, &d);
     acc_f64(&lo, &hi, wasm_v128_and(l, lanes_below(r)));
-    if (g) store_tail(g + i, d, r);
+    if (g) store_part(g + i, d, r);
   }
   return sum_f64(lo, hi);
-}
-
-/* Four examples of the column (r <= 4 of them real); returns their weighted sum. */
-static inline double bfocal_column_step_f32x4(const xent_plan *plan, const bfocal_k4 *k,
-                                              int logits, const float *y, const float *v,
-                                              size_t b, size_t r, float *losses, float *g) {
-  float w[4] = {0.0f, 0.0f, 0.0f, 0.0f}, rs[4] = {0.0f, 0.0f, 0.0f, 0.0f}, l[4];
-  for (size_t j = 0; j < r; j++) {
-    w[j] = xent__dense_weight(plan, b + j, y + b + j);
-    rs[j] = xent__grad_scale(plan, w[j]);
-  }
-  v128_t y4 = r == 4 ? wasm_v128_load(y + b) : load_tail(y + b, r);
-  v128_t v4 = r == 4 ? wasm_v128_load(v + b) : load_tail(v + b, r);
-  v128_t d, l4 = logits ? bfocal_logit_f32x4(k, y4, v4, wasm_v128_load(rs), &d)
-                        : bfocal_prob_f32x4(k, y4, v4, wasm_v128_load(rs), &d);
-  wasm_v128_store(l, l4);
-  double total = 0.0;
-  for (size_t j = 0; j < r; j++) {
-    double weighted = (double)w[j] * (double)l[j];
-    if (losses) losses[b + j] = xent__narrow(weighted);
-    total += weighted;
-  }
-  if (g) {
-    if (r == 4) wasm_v128_store(g + b, d);
-    else store_tail(g + b, d, r);
-  }
-  return total;
 }
 
 static double bfocal_column_f32x4(const xent_plan *plan, const bfocal_k *ks, int logits,
@@ -392,8 +357,24 @@ static double bfocal_column_f32x4(const xent_plan *plan, const bfocal_k *ks, int
                                   float *g) {
   const bfocal_k4 k = bfocal_splat(ks);
   double total = 0.0;
-  for (size_t b = 0; b < n; b += 4)
-    total += bfocal_column_step_f32x4(plan, &k, logits, y, v, b, n - b < 4 ? n - b : 4, losses, g);
+  for (size_t b = 0; b < n; b += 4) {
+    size_t r = part(n, b);
+    float w[4] = {0.0f, 0.0f, 0.0f, 0.0f}, rs[4] = {0.0f, 0.0f, 0.0f, 0.0f}, l[4];
+    for (size_t j = 0; j < r; j++) {
+      w[j] = xent__dense_weight(plan, b + j, y + b + j);
+      rs[j] = xent__grad_scale(plan, w[j]);
+    }
+    v128_t y4 = load_part(y + b, r), v4 = load_part(v + b, r), d;
+    v128_t l4 = logits ? bfocal_logit_f32x4(&k, y4, v4, wasm_v128_load(rs), &d)
+                       : bfocal_prob_f32x4(&k, y4, v4, wasm_v128_load(rs), &d);
+    wasm_v128_store(l, l4);
+    for (size_t j = 0; j < r; j++) {
+      double weighted = (double)w[j] * (double)l[j];
+      if (losses) losses[b + j] = xent__narrow(weighted);
+      total += weighted;
+    }
+    if (g) store_part(g + b, d, r);
+  }
   return total;
 }
 
@@ -419,93 +400,62 @@ static inline v128_t cfocal_elem_f32x4(const cfocal_k4 *k, v128_t y, v128_t q, v
   return loss;
 }
 
-static double cfocal_prob_row_f32x4(const cfocal_k *ks, const float *y, const float *v,
-                                    size_t n, float rs, float *g) {
-  const cfocal_k4 k = {F4(ks->oms), F4(ks->sc), F4(ks->alpha), F4(ks->gamma)};
-  v128_t slo = wasm_f64x2_splat(0.0), shi = slo;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) acc_f64(&slo, &shi, wasm_v128_load(v + i));
-  size_t r = n - i;
-  if (r) acc_f64(&slo, &shi, load_tail(v + i, r));
-  double S = sum_f64(slo, shi);
-  int zero = S == 0.0;
-  const v128_t vS = F4(zero ? 1.0f : xent__narrow(S));
-  const v128_t keep = wasm_i32x4_splat(zero ? 0 : -1);
-  v128_t lo = wasm_f64x2_splat(0.0), hi = lo, klo = lo, khi = lo, h;
-  for (i = 0; i + 4 <= n; i += 4) {
-    v128_t q = wasm_v128_and(sat_f32x4(wasm_f32x4_div(wasm_v128_load(v + i), vS)), keep);
-    acc_f64(&lo, &hi, cfocal_elem_f32x4(&k, wasm_v128_load(y + i), q, &h));
-    acc_f64(&klo, &khi, sat_f32x4(wasm_f32x4_mul(h, q)));
-    if (g) wasm_v128_store(g + i, h);
-  }
-  if (r) {
-    v128_t q = wasm_v128_and(sat_f32x4(wasm_f32x4_div(load_tail(v + i, r), vS)), keep);
-    v128_t l = cfocal_elem_f32x4(&k, load_tail(y + i, r), q, &h);
-    v128_t in = lanes_below(r);
-    acc_f64(&lo, &hi, wasm_v128_and(l, in));
-    acc_f64(&klo, &khi, wasm_v128_and(sat_f32x4(wasm_f32x4_mul(h, q)), in));
-    if (g) store_tail(g + i, h, r);
-  }
-  if (g) {
-    const v128_t vK = F4(xent__narrow(sum_f64(klo, khi))), vrs = F4(rs);
-    for (i = 0; i + 4 <= n; i += 4) {
-      v128_t t = sat_f32x4(wasm_f32x4_div(sat_f32x4(wasm_f32x4_sub(wasm_v128_load(g + i), vK)), vS));
-      wasm_v128_store(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)));
-    }
-    if (r) {
-      v128_t t = sat_f32x4(wasm_f32x4_div(sat_f32x4(wasm_f32x4_sub(load_tail(g + i, r), vK)), vS));
-      store_tail(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)), r);
-    }
-  }
-  return sum_f64(lo, hi);
+/* The normalised probability of four classes: v / S on probabilities
+ * (keep = 0 for a row summing to 0), exp(z - m) / S on logits. */
+static inline v128_t cfocal_q_f32x4(int logits, v128_t v, v128_t vS, v128_t keep, v128_t vm) {
+  if (logits) return wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(v, vm)), vS);
+  return wasm_v128_and(sat_f32x4(wasm_f32x4_div(v, vS)), keep);
 }
 
-static double cfocal_logit_row_f32x4(const cfocal_k *ks, const float *y, const float *z,
-                                     size_t n, float rs, float *g) {
+/* Both categorical paths: (logits) the max, the sum (of p, or of exp(z - m)),
+ * then loss and h in one pass (h kept in g), then the gradient from h. */
+static double cfocal_row_f32x4(const cfocal_k *ks, int logits, const float *y,
+                               const float *v, size_t n, float rs, float *g) {
   const cfocal_k4 k = {F4(ks->oms), F4(ks->sc), F4(ks->alpha), F4(ks->gamma)};
-  size_t i = 0, r = n % 4;
-  v128_t mv = F4(-INFINITY);
-  for (; i + 4 <= n; i += 4) mv = wasm_f32x4_pmax(mv, wasm_v128_load(z + i));
-  if (r)
-    mv = wasm_f32x4_pmax(mv, wasm_v128_bitselect(load_tail(z + i, r), F4(-INFINITY),
-                                                 lanes_below(r)));
-  float lanes[4], m = -INFINITY;
-  wasm_v128_store(lanes, mv);
-  for (int j = 0; j < 4; j++) m = m < lanes[j] ? lanes[j] : m;
+  float m = -INFINITY;
+  if (logits) {
+    v128_t mv = F4(-INFINITY);
+    for (size_t i = 0; i < n; i += 4) {
+      size_t r = part(n, i);
+      mv = wasm_f32x4_pmax(mv, wasm_v128_bitselect(load_part(v + i, r), F4(-INFINITY),
+                                                   lanes_below(r)));
+    }
+    float lanes[4];
+    wasm_v128_store(lanes, mv);
+    for (int j = 0; j < 4; j++) m = m < lanes[j] ? lanes[j] : m;
+  }
   const v128_t vm = F4(m);
   v128_t slo = wasm_f64x2_splat(0.0), shi = slo;
-  for (i = 0; i + 4 <= n; i += 4)
-    acc_f64(&slo, &shi, xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(z + i), vm)));
-  if (r)
-    acc_f64(&slo, &shi, wasm_v128_and(xent_exp_f32x4(wasm_f32x4_sub(load_tail(z + i, r), vm)),
-                                      lanes_below(r)));
-  const v128_t vS = F4((float)sum_f64(slo, shi));
-  v128_t lo = wasm_f64x2_splat(0.0), hi = lo, klo = lo, khi = lo, h;
-  for (i = 0; i + 4 <= n; i += 4) {
-    v128_t q = wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(z + i), vm)), vS);
-    acc_f64(&lo, &hi, cfocal_elem_f32x4(&k, wasm_v128_load(y + i), q, &h));
-    acc_f64(&klo, &khi, sat_f32x4(wasm_f32x4_mul(h, q)));
-    if (g) wasm_v128_store(g + i, h);
+  for (size_t i = 0; i < n; i += 4) {
+    size_t r = part(n, i);
+    v128_t x = load_part(v + i, r);
+    x = logits ? xent_exp_f32x4(wasm_f32x4_sub(x, vm)) : x;
+    acc_f64(&slo, &shi, wasm_v128_and(x, lanes_below(r)));
   }
-  if (r) {
-    v128_t q = wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(load_tail(z + i, r), vm)), vS);
-    v128_t l = cfocal_elem_f32x4(&k, load_tail(y + i, r), q, &h);
+  double S = sum_f64(slo, shi);
+  int zero = !logits && S == 0.0;
+  const v128_t vS = F4(zero ? 1.0f : logits ? (float)S : xent__narrow(S));
+  const v128_t keep = wasm_i32x4_splat(zero ? 0 : -1);
+  v128_t lo = wasm_f64x2_splat(0.0), hi = lo, klo = lo, khi = lo, h;
+  for (size_t i = 0; i < n; i += 4) {
+    size_t r = part(n, i);
+    v128_t q = cfocal_q_f32x4(logits, load_part(v + i, r), vS, keep, vm);
+    v128_t l = cfocal_elem_f32x4(&k, load_part(y + i, r), q, &h);
     v128_t in = lanes_below(r);
     acc_f64(&lo, &hi, wasm_v128_and(l, in));
     acc_f64(&klo, &khi, wasm_v128_and(sat_f32x4(wasm_f32x4_mul(h, q)), in));
-    if (g) store_tail(g + i, h, r);
+    if (g) store_part(g + i, h, r);
   }
   if (g) {
     const v128_t vK = F4(xent__narrow(sum_f64(klo, khi))), vrs = F4(rs);
-    for (i = 0; i + 4 <= n; i += 4) {
-      v128_t q = wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(z + i), vm)), vS);
-      v128_t t = wasm_f32x4_mul(q, sat_f32x4(wasm_f32x4_sub(wasm_v128_load(g + i), vK)));
-      wasm_v128_store(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)));
-    }
-    if (r) {
-      v128_t q = wasm_f32x4_div(xent_exp_f32x4(wasm_f32x4_sub(load_tail(z + i, r), vm)), vS);
-      v128_t t = wasm_f32x4_mul(q, sat_f32x4(wasm_f32x4_sub(load_tail(g + i, r), vK)));
-      store_tail(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)), r);
+    for (size_t i = 0; i < n; i += 4) {
+      size_t r = part(n, i);
+      v128_t d = sat_f32x4(wasm_f32x4_sub(load_part(g + i, r), vK)), t;
+      if (logits)
+        t = wasm_f32x4_mul(cfocal_q_f32x4(1, load_part(v + i, r), vS, keep, vm), d);
+      else
+        t = sat_f32x4(wasm_f32x4_div(d, vS));
+      store_part(g + i, sat_f32x4(wasm_f32x4_mul(t, vrs)), r);
     }
   }
   return sum_f64(lo, hi);
@@ -564,8 +514,7 @@ xent_status xent_categorical_focal_crossentropy(const float *y_true, const float
     float w = xent__dense_weight(&plan, b, y);
     float rs = xent__grad_scale(&plan, w);
     float *g = grad ? grad + b * classes : NULL;
-    double sum = o->from_logits ? XENT_KERNEL(cfocal_logit_row)(&k, y, v, classes, rs, g)
-                                : XENT_KERNEL(cfocal_prob_row)(&k, y, v, classes, rs, g);
+    double sum = XENT_KERNEL(cfocal_row)(&k, o->from_logits != 0, y, v, classes, rs, g);
     double weighted = (double)w * sum;
     if (losses) losses[b] = xent__narrow(weighted);
     total += weighted;

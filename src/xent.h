@@ -144,7 +144,9 @@ xent_status xent_sparse_categorical_crossentropy(const int32_t *y_true, const fl
 /* binary_focal_crossentropy: (1 - p_t)^gamma * bce, p_t = y p + (1-y)(1-p) with
  * the unclipped p (p = sigmoid(x) from logits, where bce is the exact logits
  * formula, as on Keras' TF backend); times y alpha + (1-y)(1-alpha) when
- * apply_class_balancing; then the mean over classes. */
+ * apply_class_balancing; then the mean over classes. Where p_t = 1 exactly
+ * and 0 < gamma < 1 the focal factor's slope is infinite (Keras: inf * 0);
+ * xent takes that gradient term as 0. */
 xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_pred,
                                            size_t batch, size_t classes,
                                            const xent_options *opt, float *losses,
@@ -152,7 +154,9 @@ xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_p
 
 /* categorical_focal_crossentropy: sum_j alpha (1 - q_j)^gamma (-y_j log q_j)
  * with q = clip(p / sum p), p = softmax(z) from logits (Keras always
- * normalises and clips here, even from logits). */
+ * normalises and clips here, even from logits). A probability row summing to
+ * 0 clips every class to 1e-7, as in categorical_crossentropy: finite loss,
+ * gradient 0. */
 xent_status xent_categorical_focal_crossentropy(const float *y_true, const float *y_pred,
                                                 size_t batch, size_t classes,
                                                 const xent_options *opt, float *losses,
