@@ -1,0 +1,216 @@
+// index.d.ts: hand-written declarations of the xent JS API (js/index.js).
+// Semantics: ../shared/spec/semantics.md (Keras 3 on TensorFlow, and tf.nn).
+
+/** The loaded module: the f32x4 SIMD build or the scalar build. */
+export type Backend = 'wasm-simd' | 'wasm';
+
+export interface InitOptions {
+  /** Force a build: 'wasm' loads the scalar module even where SIMD works. */
+  backend?: Backend;
+  /**
+   * The module itself, for setups that ship the .wasm file: its bytes, a
+   * fetch Response (or a promise of one), a URL (file: URLs work in Node) or a
+   * compiled WebAssembly.Module. Bytes that are not wasm (for example an HTML
+   * page served in its place) give a TypeError that says how to fix it.
+   */
+  wasm?: ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response> | URL | string | WebAssembly.Module;
+}
+
+/**
+ * Loads the wasm module: the SIMD build where the engine validates WebAssembly
+ * SIMD, else the scalar build. Idempotent: later calls without options return
+ * the same promise. Asking for another module replaces the loaded one (tensors
+ * of the old one become unusable). Resolves to the backend name.
+ */
+export function init(options?: InitOptions): Promise<Backend>;
+
+/** The loaded backend; undefined until init() resolves. */
+export let backend: Backend | undefined;
+
+/** True when this engine runs the WebAssembly SIMD instructions the SIMD build uses. */
+export function simdSupported(): boolean;
+
+/** Numbers as a flat typed array, a plain array, or nested arrays (shape inferred). */
+export type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int16Array | Uint16Array | Uint32Array | Int8Array | number[];
+export type NestedArray = number[] | NestedArray[];
+export type Input = NumericArray | NestedArray | Tensor;
+
+/** An array in wasm memory, accepted by every function without a copy. */
+export interface Tensor {
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32';
+  readonly size: number;
+  /** A view of the tensor's memory, re-created when the wasm memory grows: read it again rather than keeping it across calls that allocate. */
+  readonly data: Float32Array | Int32Array;
+  readonly freed: boolean;
+  /** Returns the memory. Using the tensor afterwards throws; freeing twice does nothing. */
+  free(): void;
+}
+
+/** Allocates a zeroed tensor in wasm memory (needs init()). */
+export function tensor(shape: number | readonly number[], dtype?: 'float32' | 'int32'): Tensor;
+
+/** Wasm memory in use: its size, the scratch arena's high-water mark, the live tensors. */
+export function memoryStats(): { memoryBytes: number; arenaBytes: number; liveTensors: number };
+
+export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight';
+
+export interface Out {
+  /** Receives the per-example losses (length batch; batch * classes for the sigmoid tf.nn ops). */
+  losses?: Float32Array | Tensor;
+  /** Receives the gradient (shaped like the prediction); implies gradient: true. */
+  grad?: Float32Array | Tensor;
+}
+
+export interface CommonOptions {
+  /** Also return the gradient (default false). */
+  gradient?: boolean;
+  /** [batch, classes] (or [..., classes]) for flat inputs; a flat prediction without it is one example. */
+  shape?: readonly number[];
+  /** Caller buffers for the outputs: a training loop then allocates nothing per step. */
+  out?: Out;
+}
+
+export interface KerasOptions extends CommonOptions {
+  /** yPred holds logits (true) or probabilities (false, the default). */
+  fromLogits?: boolean;
+  /** Default 'sum_over_batch_size'. With 'none', `loss` is undefined and `grad` is the gradient of the sum of `losses`. */
+  reduction?: Reduction;
+  /** One weight per example, or one number for all. */
+  sampleWeight?: number | NumericArray | Tensor;
+  /** One weight per class (two for a single-column binary problem); an example's class is its label, else the argmax of its yTrue row. */
+  classWeight?: NumericArray | Tensor;
+}
+
+export interface SmoothingOptions extends KerasOptions {
+  /** In [0, 1]: binary y(1 - s) + s/2, categorical y(1 - s) + s/C. */
+  labelSmoothing?: number;
+}
+
+export interface SparseOptions extends KerasOptions {
+  /** Rows with this label count 0 and leave the mean's denominator. */
+  ignoreClass?: number | null;
+}
+
+export interface BinaryFocalOptions extends SmoothingOptions {
+  /** Weight of class 1 when applyClassBalancing, in [0, 1] (default 0.25). */
+  alpha?: number;
+  /** Focusing parameter, >= 0 (default 2). */
+  gamma?: number;
+  applyClassBalancing?: boolean;
+}
+
+export interface CategoricalFocalOptions extends SmoothingOptions {
+  /** In [0, 1] (default 0.25). */
+  alpha?: number;
+  /** >= 0 (default 2). */
+  gamma?: number;
+}
+
+export interface KerasResult {
+  /** The reduced loss; undefined with reduction 'none'. */
+  loss: number | undefined;
+  /** Per-example losses, already weighted (Keras with reduction 'none'). */
+  losses: Float32Array | Tensor;
+  /** d loss / d yPred (the logits when fromLogits), when asked for. */
+  grad: Float32Array | Tensor | undefined;
+}
+
+export interface NnResult {
+  losses: Float32Array | Tensor;
+  /** Gradient of the sum of `losses` with respect to the logits, when asked for. */
+  grad: Float32Array | Tensor | undefined;
+}
+
+/** Keras binary_crossentropy: elementwise, then the mean over the last axis. */
+export function binaryCrossentropy(yTrue: Input, yPred: Input, options?: SmoothingOptions): KerasResult;
+/** Keras categorical_crossentropy: one-hot or soft labels. */
+export function categoricalCrossentropy(yTrue: Input, yPred: Input, options?: SmoothingOptions): KerasResult;
+/** Keras sparse_categorical_crossentropy: integer labels, one per row. */
+export function sparseCategoricalCrossentropy(yTrue: Input | number, yPred: Input, options?: SparseOptions): KerasResult;
+/** Keras binary_focal_crossentropy. */
+export function binaryFocalCrossentropy(yTrue: Input, yPred: Input, options?: BinaryFocalOptions): KerasResult;
+/** Keras categorical_focal_crossentropy. */
+export function categoricalFocalCrossentropy(yTrue: Input, yPred: Input, options?: CategoricalFocalOptions): KerasResult;
+
+/** tf.nn.sigmoid_cross_entropy_with_logits: elementwise losses. */
+export function sigmoidCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
+/** tf.nn.weighted_cross_entropy_with_logits: elementwise; posWeight finite. */
+export function weightedCrossEntropyWithLogits(labels: Input, logits: Input, posWeight: number, options?: CommonOptions): NnResult;
+/** tf.nn.softmax_cross_entropy_with_logits: one loss per row, soft labels. */
+export function softmaxCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
+/** tf.nn.sparse_softmax_cross_entropy_with_logits: one loss per row, integer labels. */
+export function sparseSoftmaxCrossEntropyWithLogits(labels: Input | number, logits: Input, options?: CommonOptions): NnResult;
+
+/** What labels and predictions look like (one pass of the C core), classified. */
+export interface Inspection {
+  labels: 'integer' | 'binary01' | 'onehot' | 'multihot' | 'soft' | 'unknown';
+  output: 'logits' | 'sigmoid' | 'softmax' | 'unknown';
+  labelRange: [number, number];
+  predRange: [number, number];
+  rowsBreakingLabelPattern: number;
+  rowsBreakingOutputPattern: number;
+  softRowsSumTo1: boolean;
+  labelOutOfRange: boolean;
+  rows: number;
+  labelCols: number;
+  classes: number;
+  labelNonfinite: number;
+  predNonfinite: number;
+  notes: string[];
+  [key: string]: unknown;
+}
+
+/** Reads the data (labels [batch] or [batch, classes]; predictions [batch, classes]); needs init(). */
+export function inspect(yTrue: Input, yPred: Input, options?: { shape?: readonly number[] }): Inspection;
+
+export type Problem = 'binary' | 'multiclass' | 'multilabel';
+export type LabelEncoding = 'binary01' | 'integer' | 'onehot' | 'soft' | 'multihot';
+export type OutputKind = 'logits' | 'sigmoid' | 'softmax';
+export type Framework = 'keras' | 'tfnn' | 'tfjs' | 'pytorch';
+
+export interface Situation {
+  problem?: Problem;
+  labels?: LabelEncoding;
+  output?: OutputKind;
+  fromLogits?: boolean;
+  framework?: Framework;
+  currentLoss?: string;
+  outputUnits?: number;
+  numClasses?: number;
+  labelRange?: [number, number];
+  imbalanced?: boolean;
+  noisyLabels?: boolean;
+  hugeVocabulary?: boolean;
+  paddingLabel?: number;
+  denseTargets?: boolean;
+  /** Data to inspect instead of (or to check) the declared encodings; needs init(). */
+  yTrue?: Input;
+  yPred?: Input;
+  shape?: readonly number[];
+}
+
+export interface Warning {
+  id: string;
+  severity: string;
+  message: string;
+}
+
+export interface Recommendation {
+  keras: { className: string; args: Record<string, unknown>; code: string };
+  tfnn: { code: string };
+  tfjs: { code: string };
+  pytorch: { code: string; note?: string };
+  xent: { fn: string; options: Record<string, unknown> };
+  activation: string;
+  explanation: string;
+  alternatives: unknown[];
+  warnings: Warning[];
+  [key: string]: unknown;
+}
+
+/** Which loss to use, with code for four frameworks and every mistake named. Works before init() unless given data. */
+export function recommend(situation: Situation): Recommendation;
+
+/** The recommender's decision table: every problem x labels x output combination. */
+export const DECISION_TABLE: readonly Record<string, unknown>[];
