@@ -22,13 +22,13 @@ export interface InitOptions {
  * the same promise. Asking for another module replaces the loaded one (tensors
  * of the old one become unusable). Resolves to the backend name.
  */
-export function init(options?: InitOptions): Promise<Backend>;
+export declare function init(options?: InitOptions): Promise<Backend>;
 
 /** The loaded backend; undefined until init() resolves. */
-export let backend: Backend | undefined;
+export declare let backend: Backend | undefined;
 
 /** True when this engine runs the WebAssembly SIMD instructions the SIMD build uses. */
-export function simdSupported(): boolean;
+export declare function simdSupported(): boolean;
 
 /** Numbers as a flat typed array, a plain array, or nested arrays (shape inferred). */
 export type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int16Array | Uint16Array | Uint32Array | Int8Array | number[];
@@ -48,10 +48,10 @@ export interface Tensor {
 }
 
 /** Allocates a zeroed tensor in wasm memory (needs init()). */
-export function tensor(shape: number | readonly number[], dtype?: 'float32' | 'int32'): Tensor;
+export declare function tensor(shape: number | readonly number[], dtype?: 'float32' | 'int32'): Tensor;
 
 /** Wasm memory in use: its size, the scratch arena's high-water mark, the live tensors. */
-export function memoryStats(): { memoryBytes: number; arenaBytes: number; liveTensors: number };
+export declare function memoryStats(): { memoryBytes: number; arenaBytes: number; liveTensors: number };
 
 export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight';
 
@@ -123,24 +123,24 @@ export interface NnResult {
 }
 
 /** Keras binary_crossentropy: elementwise, then the mean over the last axis. */
-export function binaryCrossentropy(yTrue: Input, yPred: Input, options?: SmoothingOptions): KerasResult;
+export declare function binaryCrossentropy(yTrue: Input, yPred: Input, options?: SmoothingOptions): KerasResult;
 /** Keras categorical_crossentropy: one-hot or soft labels. */
-export function categoricalCrossentropy(yTrue: Input, yPred: Input, options?: SmoothingOptions): KerasResult;
+export declare function categoricalCrossentropy(yTrue: Input, yPred: Input, options?: SmoothingOptions): KerasResult;
 /** Keras sparse_categorical_crossentropy: integer labels, one per row. */
-export function sparseCategoricalCrossentropy(yTrue: Input | number, yPred: Input, options?: SparseOptions): KerasResult;
+export declare function sparseCategoricalCrossentropy(yTrue: Input | number, yPred: Input, options?: SparseOptions): KerasResult;
 /** Keras binary_focal_crossentropy. */
-export function binaryFocalCrossentropy(yTrue: Input, yPred: Input, options?: BinaryFocalOptions): KerasResult;
+export declare function binaryFocalCrossentropy(yTrue: Input, yPred: Input, options?: BinaryFocalOptions): KerasResult;
 /** Keras categorical_focal_crossentropy. */
-export function categoricalFocalCrossentropy(yTrue: Input, yPred: Input, options?: CategoricalFocalOptions): KerasResult;
+export declare function categoricalFocalCrossentropy(yTrue: Input, yPred: Input, options?: CategoricalFocalOptions): KerasResult;
 
 /** tf.nn.sigmoid_cross_entropy_with_logits: elementwise losses. */
-export function sigmoidCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
+export declare function sigmoidCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
 /** tf.nn.weighted_cross_entropy_with_logits: elementwise; posWeight finite. */
-export function weightedCrossEntropyWithLogits(labels: Input, logits: Input, posWeight: number, options?: CommonOptions): NnResult;
+export declare function weightedCrossEntropyWithLogits(labels: Input, logits: Input, posWeight: number, options?: CommonOptions): NnResult;
 /** tf.nn.softmax_cross_entropy_with_logits: one loss per row, soft labels. */
-export function softmaxCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
+export declare function softmaxCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
 /** tf.nn.sparse_softmax_cross_entropy_with_logits: one loss per row, integer labels. */
-export function sparseSoftmaxCrossEntropyWithLogits(labels: Input | number, logits: Input, options?: CommonOptions): NnResult;
+export declare function sparseSoftmaxCrossEntropyWithLogits(labels: Input | number, logits: Input, options?: CommonOptions): NnResult;
 
 /** What labels and predictions look like (one pass of the C core), classified. */
 export interface Inspection {
@@ -162,7 +162,7 @@ export interface Inspection {
 }
 
 /** Reads the data (labels [batch] or [batch, classes]; predictions [batch, classes]); needs init(). */
-export function inspect(yTrue: Input, yPred: Input, options?: { shape?: readonly number[] }): Inspection;
+export declare function inspect(yTrue: Input, yPred: Input, options?: { shape?: readonly number[] }): Inspection;
 
 export type Problem = 'binary' | 'multiclass' | 'multilabel';
 export type LabelEncoding = 'binary01' | 'integer' | 'onehot' | 'soft' | 'multihot';
@@ -210,7 +210,7 @@ export interface Recommendation {
 }
 
 /** Which loss to use, with code for four frameworks and every mistake named. Works before init() unless given data. */
-export function recommend(situation: Situation): Recommendation;
+export declare function recommend(situation: Situation): Recommendation;
 
 /** The recommender's decision table: every problem x labels x output combination. */
-export const DECISION_TABLE: readonly Record<string, unknown>[];
+export declare const DECISION_TABLE: readonly Record<string, unknown>[];
