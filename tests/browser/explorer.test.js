@@ -247,6 +247,45 @@ test('pasted NumPy and PyTorch arrays give the losses the JS API computes', asyn
   await context.close();
 });
 
+test('training: the matched setting learns the toy data, the flipped from_logits setting learns worse', async () => {
+  const { page, context } = await env.open('/web/index.html');
+  await page.locator('xent-explorer [data-train]').click();
+  await page.waitForFunction(() => /step 240\//.test(document.querySelector('xent-explorer').shadowRoot.querySelector('[data-learn-status]').textContent), null, { timeout: 20000 });
+  const acc = await page.evaluate(() => {
+    const root = document.querySelector('xent-explorer').shadowRoot;
+    const pct = (t) => Number(/accuracy ([\d.]+)%/.exec(t)[1]);
+    return [pct(root.querySelector('[data-acc="0"]').textContent), pct(root.querySelector('[data-flip-caption]').textContent)];
+  });
+  assert.ok(acc[0] >= 90, `logits with from_logits=True reach ${acc[0]}%`);
+  assert.ok(acc[1] < acc[0] - 10, `logits fed as probabilities reach only ${acc[1]}%`);
+  await context.close();
+});
+
+test('numerics: at z = -1e30 the naive formula gives Infinity/NaN while xent stays finite, with Keras\u2019 clip', async () => {
+  const { page, context } = await env.open('/web/index.html#numeric-logit=-1e30&numeric-label=1');
+  const rows = await page.locator('xent-explorer [data-ntable] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  const find = (re) => rows.find((r) => re.test(r[0]));
+  assert.equal(find(/sigmoid output in float32/)[2], 'Infinity');
+  // Keras' clip: p = 0 becomes 1e-7 in float32, loss -log(1e-7f), gradient exactly zero.
+  close7(find(/fromLogits: false/)[2], -Math.log(Math.fround(1e-7)), 'clipped loss');
+  assert.match(find(/fromLogits: false/)[3], /^0 /);
+  close7(find(/binaryCrossentropy\(y, z/)[2], Math.fround(1e30), 'loss from logits is |z|');
+  assert.match(find(/binaryCrossentropy\(y, z/)[3], /^-1 /);
+  assert.equal(find(/naive softmax/)[2], 'Infinity', 'softmax underflows to 0 and -log(0) = Infinity');
+  assert.match(find(/sparseCategoricalCrossentropy/)[2], /^1e\+30$/);
+  await context.close();
+});
+
+test('the live region announces the loss and the top warning', async () => {
+  const { page, context } = await env.open('/web/index.html#labels=onehot&output=softmax');
+  await page.waitForFunction(() => /Loss \d/.test(document.querySelector('xent-explorer').shadowRoot.querySelector('[aria-live]').textContent));
+  const text = await page.locator('xent-explorer [aria-live]').textContent();
+  const expected = recommend({ problem: 'multiclass', labels: 'onehot', output: 'softmax', fromLogits: true, numClasses: 3, outputUnits: 3 });
+  assert.ok(text.includes(expected.warnings[0].message), text);
+  await context.close();
+});
+
 test('axe-core finds no serious or critical accessibility violations', async () => {
   const { page, context } = await env.open('/web/index.html');
   await page.evaluate(() => {

@@ -118,7 +118,7 @@ export function mountLearn(root, ctx) {
       <button type="button" data-reset>Reset</button> <span data-learn-status role="status"></span></div>
     <div class="learn-grid">
       <figure><canvas width="240" height="240" data-canvas="0" role="img" aria-label="Decision regions, your setting"></canvas>
-        <figcaption>Your setting <span data-acc="0"></span></figcaption></figure>
+        <figcaption>Your setting<span data-acc="0"></span></figcaption></figure>
       <figure data-part="flip"><canvas width="240" height="240" data-canvas="1" role="img" aria-label="Decision regions, from_logits flipped"></canvas>
         <figcaption data-flip-caption></figcaption></figure>
       <div class="learn-chart" data-learn-chart></div>

@@ -41,8 +41,8 @@ export function arrange(s, lab, pred) {
 export function mountPaste(root, ctx) {
   const id = ctx.id;
   root.innerHTML = `<div class="paste-grid">
-      <label for="${id}-pl">Labels (y_true)</label><textarea id="${id}-pl" rows="4" spellcheck="false" data-pl></textarea>
-      <label for="${id}-pp">Predictions (y_pred)</label><textarea id="${id}-pp" rows="4" spellcheck="false" data-pp></textarea>
+      <div><label for="${id}-pl">Labels (y_true)</label><textarea id="${id}-pl" rows="4" spellcheck="false" data-pl></textarea></div>
+      <div><label for="${id}-pp">Predictions (y_pred)</label><textarea id="${id}-pp" rows="4" spellcheck="false" data-pp></textarea></div>
     </div>
     <div data-seen></div>
     <div data-paste-out></div>`;
