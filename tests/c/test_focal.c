@@ -278,6 +278,36 @@ static void the_keras_docstring_value_is_reproduced(void) {
         "Keras docstring: got [%.6g, %.6g] mean %.6g", losses[0], losses[1], loss);
 }
 
+/* The BinaryFocalCrossentropy docstring (tf.keras, from_logits=True, the TF
+ * backend's exact logits BCE): y = [0, 1, 0, 0], logits [-18.6, 0.51, 2.94,
+ * -12.8], gamma 2 -> 0.691; the same as [[0, 1], [0, 0]]: gamma 3 -> 0.647,
+ * with sample_weight [0.8, 0.2] -> 0.133; gamma 4, sum -> 1.222; gamma 5,
+ * none -> [0.0017, 1.1561]. Printed to 3 or 4 decimals, checked to half a unit. */
+static void the_binary_docstring_values_are_reproduced(void) {
+  const float y[4] = {0, 1, 0, 0}, x[4] = {-18.6f, 0.51f, 2.94f, -12.8f}, sw[2] = {0.8f, 0.2f};
+  float losses[2], loss;
+  xent_options o = XENT_OPTIONS_INIT;
+  o.from_logits = 1;
+  CHECK(xent_binary_focal_crossentropy(y, x, 1, 4, &o, NULL, NULL, &loss, NULL) == XENT_OK &&
+            fabs(loss - 0.691) <= 5e-4, "gamma 2: %.6f, Keras 0.691", loss);
+  o.gamma = 3.0f;
+  CHECK(xent_binary_focal_crossentropy(y, x, 2, 2, &o, NULL, NULL, &loss, NULL) == XENT_OK &&
+            fabs(loss - 0.647) <= 5e-4, "gamma 3: %.6f, Keras 0.647", loss);
+  o.sample_weight = sw;
+  CHECK(xent_binary_focal_crossentropy(y, x, 2, 2, &o, NULL, NULL, &loss, NULL) == XENT_OK &&
+            fabs(loss - 0.133) <= 5e-4, "gamma 3, weighted: %.6f, Keras 0.133", loss);
+  o.sample_weight = NULL;
+  o.gamma = 4.0f;
+  o.reduction = XENT_SUM;
+  CHECK(xent_binary_focal_crossentropy(y, x, 2, 2, &o, NULL, NULL, &loss, NULL) == XENT_OK &&
+            fabs(loss - 1.222) <= 5e-4, "gamma 4, sum: %.6f, Keras 1.222", loss);
+  o.gamma = 5.0f;
+  o.reduction = XENT_NONE;
+  CHECK(xent_binary_focal_crossentropy(y, x, 2, 2, &o, losses, NULL, &loss, NULL) == XENT_OK &&
+            fabs(losses[0] - 0.0017) <= 5e-5 && fabs(losses[1] - 1.1561) <= 5e-5 && loss == 0.0f,
+        "gamma 5, none: [%.6f, %.6f], Keras [0.0017, 1.1561]", losses[0], losses[1]);
+}
+
 /* gamma = 0 without balancing is BinaryCrossentropy (2.6), checked against a
  * plain BCE written here. */
 static void binary_focal_with_gamma_zero_is_bce(void) {
@@ -475,6 +505,7 @@ static void bad_options_are_named_and_nothing_is_written(void) {
 int main(void) {
   both_losses_match_the_reference_for_every_option_and_row_length();
   the_keras_docstring_value_is_reproduced();
+  the_binary_docstring_values_are_reproduced();
   binary_focal_with_gamma_zero_is_bce();
   gradients_match_central_differences();
   extreme_inputs_stay_finite();
