@@ -436,3 +436,30 @@ after(() => {
   const lines = Object.entries(worst).map(([fn, w]) => `${fn.padEnd(36)} losses ${w.losses.toExponential(2)}  loss ${w.loss.toExponential(2)}  grad ${w.grad.toExponential(2)}`);
   console.log(`# largest relative error vs the float64 reference (${xent.backend}):\n# ${lines.join('\n# ')}`);
 });
+
+describe('docs/api.md', () => {
+  test('every example runs', async () => {
+    const { readFile, writeFile, mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { pathToFileURL, fileURLToPath } = await import('node:url');
+    const root = new URL('../../', import.meta.url);
+    const text = await readFile(new URL('docs/api.md', root), 'utf8');
+    const blocks = [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+    assert.ok(blocks.length >= 12, 'one example per function');
+    const dir = await mkdtemp(join(tmpdir(), 'xent-docs-'));
+    const index = new URL('js/index.js', root).href;
+    try {
+      for (const [i, block] of blocks.entries()) {
+        let code = block.replaceAll("from 'xent'", `from '${index}'`).replaceAll("'node_modules/xent/", `'${fileURLToPath(root)}`);
+        if (!code.includes(index)) code = `import * as xent from '${index}';\nawait xent.init();\n${code}`;
+        const file = join(dir, `example-${i}.mjs`);
+        await writeFile(file, `const console = { log() {} };\n${code}`);
+        await import(pathToFileURL(file).href);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await xent.init({ backend: 'wasm-simd' }); // the last example loaded the scalar module
+  });
+});
