@@ -41,8 +41,8 @@
 
 /* Probability path; y is the smoothed label. Returns the loss, *g the gradient. */
 static inline float prob_elem_scalar(float p, float y, float *g) {
-  float pc = p < XENT_EPS ? XENT_EPS : p;                     /* pmax(p, eps) */
-  pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc;     /* pmin(pc, 1-eps) */
+  float pc = p < XENT_EPS ? XENT_EPS : p;                 /* pmax(p, eps) */
+  pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc; /* pmin(pc, 1-eps) */
   float q = 1.0f - pc;
   float loss = -(y * xent_log_scalar(pc) + (1.0f - y) * xent_log_scalar(q));
   float d = (pc - y) / (pc * q);
@@ -83,9 +83,9 @@ static inline float saturate_scalar(float loss, float x, float z) {
  * each element loss to `losses` and its gradient times `scale` to `g` when
  * these are not NULL. Called once per row of a [batch, classes] call, or once
  * for the whole batch of an unweighted one-column call. */
-static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p, size_t n,
-                                                 float a, float c, float scale, float *losses,
-                                                 float *g, const int logits) {
+static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p, size_t n, float a,
+                                                 float c, float scale, float *losses, float *g,
+                                                 const int logits) {
   double sum = 0.0;
   for (size_t i = 0; i < n; i++) {
     float ys = y[i] * a + c, d;
@@ -97,21 +97,19 @@ static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p,
   return sum;
 }
 
-XENT_MAYBE_UNUSED static double bce_prob_scalar(const float *y, const float *p, size_t n,
-                                                float a, float c, float scale, float *losses,
-                                                float *g) {
+XENT_MAYBE_UNUSED static double bce_prob_scalar(const float *y, const float *p, size_t n, float a,
+                                                float c, float scale, float *losses, float *g) {
   return bce_body_scalar(y, p, n, a, c, scale, losses, g, 0);
 }
 
-XENT_MAYBE_UNUSED static double bce_logit_scalar(const float *y, const float *x, size_t n,
-                                                 float a, float c, float scale, float *losses,
-                                                 float *g) {
+XENT_MAYBE_UNUSED static double bce_logit_scalar(const float *y, const float *x, size_t n, float a,
+                                                 float c, float scale, float *losses, float *g) {
   return bce_body_scalar(y, x, n, a, c, scale, losses, g, 1);
 }
 
 /* The tf.nn ops: element losses and gradients of n flat elements. */
-XENT_MAYBE_UNUSED static void logit_elems_scalar(const float *z, const float *x, size_t n,
-                                                 float q, float *losses, float *g) {
+XENT_MAYBE_UNUSED static void logit_elems_scalar(const float *z, const float *x, size_t n, float q,
+                                                 float *losses, float *g) {
   float qm1 = q - 1.0f;
   for (size_t i = 0; i < n; i++) {
     float d;
@@ -131,9 +129,9 @@ static inline v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g) {
   v128_t pc = wasm_f32x4_pmax(p, eps);
   pc = wasm_f32x4_pmin(pc, hi);
   v128_t q = wasm_f32x4_sub(one, pc);
-  v128_t loss = wasm_f32x4_neg(wasm_f32x4_add(wasm_f32x4_mul(y, xent_log_f32x4(pc)),
-                                              wasm_f32x4_mul(wasm_f32x4_sub(one, y),
-                                                             xent_log_f32x4(q))));
+  v128_t loss =
+      wasm_f32x4_neg(wasm_f32x4_add(wasm_f32x4_mul(y, xent_log_f32x4(pc)),
+                                    wasm_f32x4_mul(wasm_f32x4_sub(one, y), xent_log_f32x4(q))));
   v128_t d = wasm_f32x4_div(wasm_f32x4_sub(pc, y), wasm_f32x4_mul(pc, q));
   v128_t inside = wasm_v128_and(wasm_f32x4_ge(p, eps), wasm_f32x4_le(p, hi));
   *g = wasm_v128_and(d, inside);
@@ -180,8 +178,8 @@ static inline v128_t narrow_f32x4(v128_t v) {
 
 static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
   const v128_t big = wasm_f32x4_splat(FLT_MAX);
-  v128_t finite = wasm_v128_and(wasm_f32x4_le(wasm_f32x4_abs(x), big),
-                                wasm_f32x4_le(wasm_f32x4_abs(z), big));
+  v128_t finite =
+      wasm_v128_and(wasm_f32x4_le(wasm_f32x4_abs(x), big), wasm_f32x4_le(wasm_f32x4_abs(z), big));
   v128_t s = wasm_f32x4_pmax(loss, wasm_f32x4_neg(big));
   s = wasm_f32x4_pmin(s, big);
   return wasm_v128_bitselect(s, loss, finite);
@@ -201,9 +199,9 @@ static XENT_ALWAYS_INLINE v128_t bce_step_f32x4(const float *y, const float *p, 
                 : prob_elem_f32x4(vp, ys, g);
 }
 
-static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, size_t n,
-                                                float a, float c, float scale, float *losses,
-                                                float *g, const int logits) {
+static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, size_t n, float a,
+                                                float c, float scale, float *losses, float *g,
+                                                const int logits) {
   const v128_t va = wasm_f32x4_splat(a), vc = wasm_f32x4_splat(c), vs = wasm_f32x4_splat(scale);
   v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, s2 = s0, s3 = s0, d0, d1;
   size_t i = 0;
@@ -257,8 +255,8 @@ static inline v128_t logit_step_f32x4(const float *x, const float *z, v128_t q, 
   return saturate_f32x4(logit_elem_f32x4(vx, vz, q, qm1, g), vx, vz);
 }
 
-static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q,
-                              float *losses, float *g) {
+static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q, float *losses,
+                              float *g) {
   const v128_t vq = wasm_f32x4_splat(q), vqm1 = wasm_f32x4_splat(q - 1.0f);
   v128_t d0, d1;
   size_t i = 0;
@@ -303,8 +301,8 @@ xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred, s
   if (s) return s;
   /* y' = y (1 - s) + 0.5 s, in float32 as Keras does it; s = 0 leaves y as is. */
   const float a = 1.0f - plan.opt.label_smoothing, c = 0.5f * plan.opt.label_smoothing;
-  double (*kernel)(const float *, const float *, size_t, float, float, float, float *,
-                   float *) = plan.opt.from_logits ? XENT_KERNEL(bce_logit) : XENT_KERNEL(bce_prob);
+  double (*kernel)(const float *, const float *, size_t, float, float, float, float *, float *) =
+      plan.opt.from_logits ? XENT_KERNEL(bce_logit) : XENT_KERNEL(bce_prob);
   double total = 0.0;
   if (classes == 1 && !plan.opt.sample_weight && !plan.opt.class_weight) {
     /* One column, every weight 1: each example is one element, so the whole
@@ -327,9 +325,8 @@ xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred, s
 }
 
 xent_status xent_sigmoid_cross_entropy_with_logits(const float *labels, const float *logits,
-                                                   size_t batch, size_t classes,
-                                                   float *losses, float *grad,
-                                                   xent_error *err) {
+                                                   size_t batch, size_t classes, float *losses,
+                                                   float *grad, xent_error *err) {
   xent_status s = xent__check_nn(labels, logits, batch, classes, err);
   if (s) return s;
   XENT_KERNEL(logit_elems)(labels, logits, batch * classes, 1.0f, losses, grad);
@@ -337,9 +334,8 @@ xent_status xent_sigmoid_cross_entropy_with_logits(const float *labels, const fl
 }
 
 xent_status xent_weighted_cross_entropy_with_logits(const float *labels, const float *logits,
-                                                    size_t batch, size_t classes,
-                                                    float pos_weight, float *losses,
-                                                    float *grad, xent_error *err) {
+                                                    size_t batch, size_t classes, float pos_weight,
+                                                    float *losses, float *grad, xent_error *err) {
   xent_status s = xent__check_nn(labels, logits, batch, classes, err);
   if (s) return s;
   if (!(pos_weight >= -FLT_MAX && pos_weight <= FLT_MAX))
