@@ -8,6 +8,7 @@
 #include <string.h>
 #include <wasm_simd128.h>
 
+#include "xent_internal.h"
 #include "xent_math.h"
 
 #define F(c) wasm_f32x4_splat(c)
@@ -154,15 +155,24 @@ double pass_softmax3(const float *x, size_t rows, size_t cols, float *out) {
   return acc;
 }
 
-/* Elementwise maps over n (n % 4 == 0) elements, each stored, for the sigmoid
+/* Elementwise maps over n (n % 16 == 0) elements, four vectors per iteration as the exp probe, each stored, for the sigmoid
  * and probability families: which elementary function costs what. */
-#define MAP(name, expr)                                   \
-  float name(const float *x, size_t n, float *out) {      \
-    for (size_t i = 0; i < n; i += 4) {                   \
-      v128_t v = wasm_v128_load(x + i);                   \
-      wasm_v128_store(out + i, (expr));                   \
-    }                                                     \
-    return out[n - 1];                                    \
+#define MAP(name, expr)                                          \
+  float name(const float *x, size_t n, float *out) {             \
+    for (size_t i = 0; i < n; i += 16) {                         \
+      v128_t v;                                                  \
+      v128_t v0 = wasm_v128_load(x + i), v1 = wasm_v128_load(x + i + 4); \
+      v128_t v2 = wasm_v128_load(x + i + 8), v3 = wasm_v128_load(x + i + 12); \
+      v = v0; v0 = (expr);                                       \
+      v = v1; v1 = (expr);                                       \
+      v = v2; v2 = (expr);                                       \
+      v = v3; v3 = (expr);                                       \
+      wasm_v128_store(out + i, v0);                              \
+      wasm_v128_store(out + i + 4, v1);                          \
+      wasm_v128_store(out + i + 8, v2);                          \
+      wasm_v128_store(out + i + 12, v3);                         \
+    }                                                            \
+    return out[n - 1];                                           \
   }
 
 MAP(map_copy, v)
@@ -193,3 +203,113 @@ static inline v128_t log_nodiv(v128_t x) {
   return wasm_f32x4_add(wasm_f32x4_mul(kf, F(XENT_M_LN2_HI)), t);
 }
 MAP(map_log_nodiv, log_nodiv(v))
+
+/* A degree-10 polynomial in e for log1p(e), e in [0, 1]: the cost of a
+ * division-free softplus (coefficients are the Taylor ones, so only the
+ * timing is meaningful, not the accuracy). */
+static inline v128_t log1p_poly(v128_t e) {
+  v128_t p = F(-0.1f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(0.11111111f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(-0.125f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(0.14285715f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(-0.16666667f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(0.2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(-0.25f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(0.33333334f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(-0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(1.0f));
+  return wasm_f32x4_mul(p, e);
+}
+MAP(map_softplus_poly, log1p_poly(xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(v)))))
+
+/* W3's element work done the cheaper way: one exp, the polynomial softplus,
+ * one division for the sigmoid, f64x2 loss sums, the gradient stored. */
+static inline v128_t w3_step(const float *x, const float *y, float *out) {
+  const v128_t zero = F(0.0f), one = F(1.0f), sc = F(1.0f / 4096000.0f);
+  v128_t xv = wasm_v128_load(x), yv = wasm_v128_load(y);
+  v128_t e = xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(xv)));
+  v128_t loss = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_pmax(xv, zero), wasm_f32x4_mul(xv, yv)), log1p_poly(e));
+  v128_t sig = wasm_f32x4_div(wasm_v128_bitselect(one, e, wasm_f32x4_ge(xv, zero)), wasm_f32x4_add(one, e));
+  wasm_v128_store(out, wasm_f32x4_mul(wasm_f32x4_sub(sig, yv), sc));
+  return loss;
+}
+double w3_fused_poly(const float *x, const float *y, size_t n, float *out) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+  for (size_t i = 0; i < n; i += 8) {
+    s0 = sum64(s0, w3_step(x + i, y + i, out + i));
+    s1 = sum64(s1, w3_step(x + i + 4, y + i + 4, out + i + 4));
+  }
+  return hsum64(wasm_f64x2_add(s0, s1));
+}
+
+/* W4's element work with division-free logs: clip, two logs, one division for
+ * the gradient, f64x2 loss sums, the gradient stored. */
+static inline v128_t w4_step(const float *p, const float *y, float *out) {
+  const v128_t one = F(1.0f), eps = F(XENT_EPS), hi = F(XENT_ONE_MINUS_EPS), sc = F(1.0f / 4096000.0f);
+  v128_t pv = wasm_v128_load(p), yv = wasm_v128_load(y);
+  v128_t pc = wasm_f32x4_pmin(wasm_f32x4_pmax(pv, eps), hi);
+  v128_t q = wasm_f32x4_sub(one, pc);
+  v128_t loss = wasm_f32x4_neg(wasm_f32x4_add(wasm_f32x4_mul(yv, log_nodiv(pc)), wasm_f32x4_mul(wasm_f32x4_sub(one, yv), log_nodiv(q))));
+  v128_t g = wasm_f32x4_div(wasm_f32x4_sub(pc, yv), wasm_f32x4_mul(pc, q));
+  v128_t inside = wasm_v128_and(wasm_f32x4_ge(pv, eps), wasm_f32x4_le(pv, hi));
+  wasm_v128_store(out, wasm_v128_and(wasm_f32x4_mul(g, sc), inside));
+  return loss;
+}
+double w4_fused_nodiv(const float *p, const float *y, size_t n, float *out) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+  for (size_t i = 0; i < n; i += 8) {
+    s0 = sum64(s0, w4_step(p + i, y + i, out + i));
+    s1 = sum64(s1, w4_step(p + i + 4, y + i + 4, out + i + 4));
+  }
+  return hsum64(wasm_f64x2_add(s0, s1));
+}
+
+/* exp with its constants read once from memory (k, filled by exp_consts)
+ * instead of v128.const at each use: the same instructions otherwise, to
+ * measure what materialising SIMD constants costs in the engine. */
+static v128_t exp_k[16];
+size_t exp_consts(void) {
+  const float c[] = {XENT_M_EXP_LO, XENT_M_EXP_HI, XENT_M_LOG2E, XENT_M_MAGIC, XENT_M_LN2_HI, XENT_M_LN2_LO,
+                     XENT_M_EXP_C6, XENT_M_EXP_C5, XENT_M_EXP_C4, XENT_M_EXP_C3, XENT_M_EXP_C2, 1.0f};
+  for (int i = 0; i < 12; i++) exp_k[i] = wasm_f32x4_splat(c[i]);
+  exp_k[12] = wasm_i32x4_splat(256);
+  exp_k[13] = wasm_i32x4_splat(128);
+  exp_k[14] = wasm_i32x4_splat(127);
+  return (size_t)exp_k;
+}
+static inline v128_t exp_tab(v128_t x, const v128_t *k) {
+  v128_t xc = wasm_f32x4_pmax(x, k[0]);
+  xc = wasm_f32x4_pmin(xc, k[1]);
+  v128_t nm = wasm_f32x4_add(wasm_f32x4_mul(xc, k[2]), k[3]);
+  v128_t n = wasm_f32x4_sub(nm, k[3]);
+  v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, k[4]));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, k[5]));
+  v128_t p = k[6];
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k[7]);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k[8]);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k[9]);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k[10]);
+  p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(r, r), p), r);
+  v128_t e = wasm_f32x4_add(k[11], p);
+  v128_t ni = wasm_i32x4_sub(nm, k[3]);
+  v128_t n1 = wasm_i32x4_sub(wasm_u32x4_shr(wasm_i32x4_add(ni, k[12]), 1), k[13]);
+  v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, k[14]), 23);
+  v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(ni, n1), k[14]), 23);
+  v128_t y = wasm_f32x4_mul(wasm_f32x4_mul(e, s1), s2);
+  return wasm_v128_andnot(y, wasm_f32x4_lt(x, k[0]));
+}
+float map_exp_tab(const float *x, size_t n, float *out, const v128_t *kp) {
+  v128_t k[15];
+  for (int i = 0; i < 15; i++) k[i] = kp[i];
+  for (size_t i = 0; i < n; i += 16) {
+    v128_t y0 = exp_tab(wasm_v128_load(x + i), k);
+    v128_t y1 = exp_tab(wasm_v128_load(x + i + 4), k);
+    v128_t y2 = exp_tab(wasm_v128_load(x + i + 8), k);
+    v128_t y3 = exp_tab(wasm_v128_load(x + i + 12), k);
+    wasm_v128_store(out + i, y0);
+    wasm_v128_store(out + i + 4, y1);
+    wasm_v128_store(out + i + 8, y2);
+    wasm_v128_store(out + i + 12, y3);
+  }
+  return out[n - 1];
+}

@@ -15,7 +15,7 @@ import { loadWasm } from './wasm.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'bench/passes.c');
 const out = path.join(root, 'node_modules/.cache/xent-bench/passes.wasm');
-const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'xent_simd', 'malloc', 'free'];
+const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'map_softplus_poly', 'w3_fused_poly', 'w4_fused_nodiv', 'exp_consts', 'map_exp_tab', 'xent_simd', 'malloc', 'free'];
 
 function compile() {
   const newest = Math.max(statSync(src).mtimeMs, statSync(path.join(root, 'src/xent_math.h')).mtimeMs);
@@ -44,6 +44,7 @@ async function main() {
   const cols = 1000;
   const n = rows * cols;
   const report = [];
+  const kTab = pw.ex.exp_consts();
   for (const [id, kind, fn, fromLogits] of [
     ['W1', 'sparse', 'xent_sparse_categorical_crossentropy', 1],
     ['W3', 'sigmoid', 'xent_binary_crossentropy', 1],
@@ -56,6 +57,7 @@ async function main() {
     const pG = lib.alloc(n * 4);
     const pO = lib.alloc(n * 4);
     const qX = pw.put(x);
+    const qY = kind === 'sparse' ? 0 : pw.put(labels);
     const qO = pw.alloc(n * 4);
     const P = pw.ex;
     const peers = [
@@ -77,22 +79,26 @@ async function main() {
     } else if (kind === 'sigmoid') {
       peers.push(
         { name: 'exp(x) stored', call: () => P.map_exp(qX, n, qO) },
+        { name: 'exp(x) stored, constants loaded once from memory', call: () => P.map_exp_tab(qX, n, qO, kTab) },
         { name: 'log1p(exp(-|x|)) stored (2 divisions)', call: () => P.map_softplus(qX, n, qO) },
         { name: 'sigmoid(x) stored (1 division)', call: () => P.map_sigmoid(qX, n, qO) },
         { name: '1 / (1 + x) stored', call: () => P.map_div(qX, n, qO) },
+        { name: 'softplus with a degree-10 polynomial for log1p', call: () => P.map_softplus_poly(qX, n, qO) },
+        { name: 'W3 element work, polynomial log1p, 1 division', call: () => P.w3_fused_poly(qX, qY, n, qO) },
       );
     } else {
       peers.push(
         { name: 'log(p) stored', call: () => P.map_log(qX, n, qO) },
         { name: 'log(p) with its division made a multiply', call: () => P.map_log_nodiv(qX, n, qO) },
         { name: '1 / (1 + p) stored', call: () => P.map_div(qX, n, qO) },
+        { name: 'W4 element work, division-free logs', call: () => P.w4_fused_nodiv(qX, qY, n, qO) },
       );
     }
     const m = await measure(peers, { budgetMs: 800, maxSamples: 15 });
     const exp = m.find((r) => r.name === 'probe: exp only').ms;
     for (const r of m) report.push([id, r.name, fmtTime(r.ms), (r.ms / exp).toFixed(2), ((n / r.ms) * 1e-3).toFixed(0)]);
     [pY, pX, pL, pG, pO].forEach((p) => lib.free(p));
-    [qX, qO].forEach((p) => pw.free(p));
+    [qX, qO, qY].forEach((p) => p && pw.free(p));
   }
   console.log(table([['', 'pass (4096 x 1000 = 4.1M elements)', 'median', 'x exp probe', 'M el/s'], ...report], (c) => c >= 2));
 }
