@@ -234,6 +234,18 @@ describe('inputs', () => {
     assert.deepEqual(r.losses, s.losses);
   });
 
+  test('higher-rank inputs treat every leading dimension as batch (per-token labels)', () => {
+    const z = [[[1, 2, 3], [0, 0, 1]], [[2, 2, 2], [5, -1, 0]]]; // [2, 2, 3]
+    const labels = [[2, 0], [1, 0]]; // [2, 2]
+    const nested = xent.sparseCategoricalCrossentropy(labels, z, { fromLogits: true, gradient: true });
+    const flat = xent.sparseCategoricalCrossentropy(new Int32Array([2, 0, 1, 0]), new Float32Array(z.flat(2)), { fromLogits: true, shape: [2, 2, 3], gradient: true });
+    assert.equal(nested.losses.length, 4);
+    assert.deepEqual(nested.losses, flat.losses);
+    assert.deepEqual(nested.grad, flat.grad);
+    const want = R.sparseCategoricalCrossentropy([2, 0, 1, 0], z.flat(2), 4, 3, { fromLogits: true });
+    close('sparseCategoricalCrossentropy', 'losses', nested.losses, want.losses, 'rank 3');
+  });
+
   test('sampleWeight may be a number, an array or a typed array', () => {
     const a = xent.categoricalCrossentropy(yT, yP, { sampleWeight: 2, reduction: 'sum' });
     const b = xent.categoricalCrossentropy(yT, yP, { sampleWeight: [2, 2], reduction: 'sum' });
