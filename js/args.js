@@ -198,14 +198,14 @@ export function sizeOf(shape) {
   return n;
 }
 
-/** Checks the `shape` option: an array of non-negative integers, at least one. */
-export function checkShape(fn, shape) {
-  if (!Array.isArray(shape)) throw typeError(fn, `options.shape must be an array of integers such as [batch, classes], got ${describe(shape)}`);
-  if (shape.length === 0) throw rangeError(fn, 'options.shape must have at least one dimension (the classes), got []');
+/** Checks a shape: an array of non-negative integers, at least one. */
+export function checkShape(fn, shape, name = 'options.shape') {
+  if (!Array.isArray(shape)) throw typeError(fn, `${name} must be an array of integers such as [batch, classes], got ${describe(shape)}`);
+  if (shape.length === 0) throw rangeError(fn, `${name} must have at least one dimension (the classes), got []`);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
-    if (typeof d !== 'number') throw typeError(fn, `options.shape[${i}] must be a number, got ${describe(d)}`);
-    if (!Number.isInteger(d) || d < 0) throw rangeError(fn, `options.shape[${i}] must be a non-negative integer, got ${d}`);
+    if (typeof d !== 'number') throw typeError(fn, `${name}[${i}] must be a number, got ${describe(d)}`);
+    if (!Number.isInteger(d) || d < 0) throw rangeError(fn, `${name}[${i}] must be a non-negative integer, got ${d}`);
   }
   return shape;
 }

@@ -97,7 +97,7 @@ function ready(fn) {
 export function tensor(shape, dtype = 'float32') {
   const h = ready('xent.tensor');
   if (typeof shape === 'number') shape = [shape];
-  checkShape('xent.tensor', shape);
+  checkShape('xent.tensor', shape, 'shape');
   if (dtype !== 'float32' && dtype !== 'int32') {
     throw (typeof dtype === 'string' ? rangeError : typeError)('xent.tensor', `dtype must be 'float32' or 'int32', got ${describe(dtype)}`);
   }
@@ -204,7 +204,7 @@ function output(f32, mode, ptr, out, n) {
     mode = -1;
   }
   if (mode < 0) {
-    if (n <= 64) {
+    if (n <= SMALL) {
       const base = ptr >> 2;
       for (let i = 0; i < n; i++) out[i] = f32[base + i];
     } else {
@@ -221,25 +221,29 @@ const SPARSE = (KERAS & ~OPT.labelSmoothing) | OPT.ignoreClass;
 const BINARY_FOCAL = KERAS | OPT.alpha | OPT.gamma | OPT.applyClassBalancing;
 const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.gamma;
 
-function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
-  const h = ready(fn);
-  const o = parseOptions(fn, options, allowed);
-  resolve(fn, 'yPred', yPred, P, h, false);
+// The shared first half of a call: argument checks, where the outputs go, the
+// arena layout and the copies. Leaves the addresses in L (one record: calls
+// do not nest).
+const L = { batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0 };
+
+function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise) {
+  resolve(fn, predName, yPred, P, h, false);
   if (sparse && typeof yTrue === 'number') {
     ONE_LABEL[0] = yTrue;
     yTrue = ONE_LABEL;
   }
-  resolve(fn, 'yTrue', yTrue, T, h, sparse);
-  const classes = predClasses(fn, 'yPred', o, !sparse);
+  resolve(fn, trueName, yTrue, T, h, sparse);
+  const classes = predClasses(fn, predName, o, !sparse);
   const total = P.length;
   const batch = total / classes;
-  if (sparse) checkSparseLabels(fn, 'yTrue', 'yPred', batch, total);
-  else checkDenseLabels(fn, 'yTrue', 'yPred', total);
+  if (sparse) checkSparseLabels(fn, trueName, predName, batch, total);
+  else checkDenseLabels(fn, trueName, predName, total);
   weights(fn, o, batch, classes, !sparse, h);
+  const lossesLen = elementwise ? total : batch;
   const wantGrad = o.gradient;
-  let lMode = outTarget(fn, 'losses', o.outLosses, batch, h);
+  let lMode = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
   let gMode = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
-  const need = bytes(P) + bytes(T) + bytes(SW) + bytes(CW) + (lMode > 0 ? 0 : align(batch * 4)) + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
+  const need = bytes(P) + bytes(T) + bytes(SW) + bytes(CW) + (lMode > 0 ? 0 : align(lossesLen * 4)) + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
   if (need > h.arenaBytes) {
     pin(P, h);
     pin(T, h);
@@ -248,29 +252,30 @@ function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
     lMode = pinOut(o.outLosses, lMode, h);
     if (wantGrad) gMode = pinOut(o.outGrad, gMode, h);
   }
-  let lPtr = lMode;
-  let gPtr = gMode;
   let at = h.reserve(need);
-  const pPtr = place(fn, 'yPred', P, h, at);
+  L.pPtr = place(fn, predName, P, h, at);
   at += bytes(P);
-  const tPtr = place(fn, 'yTrue', T, h, at);
+  L.tPtr = place(fn, trueName, T, h, at);
   at += bytes(T);
-  let swPtr = 0;
-  if (SW.kind !== -1) {
-    swPtr = place(fn, 'options.sampleWeight', SW, h, at);
-    at += bytes(SW);
-  }
-  let cwPtr = 0;
-  if (CW.kind !== -1) {
-    cwPtr = place(fn, 'options.classWeight', CW, h, at);
-    at += bytes(CW);
-  }
-  if (lPtr <= 0) {
-    lPtr = at;
-    at += align(batch * 4);
-  }
-  if (wantGrad && gPtr <= 0) gPtr = at;
+  L.swPtr = SW.kind === -1 ? 0 : place(fn, 'options.sampleWeight', SW, h, at);
+  at += bytes(SW);
+  L.cwPtr = CW.kind === -1 ? 0 : place(fn, 'options.classWeight', CW, h, at);
+  at += bytes(CW);
+  L.lPtr = lMode > 0 ? lMode : at;
+  if (lMode <= 0) at += align(lossesLen * 4);
+  L.gPtr = !wantGrad ? 0 : gMode > 0 ? gMode : at;
+  L.lMode = lMode;
+  L.gMode = gMode;
+  L.batch = batch;
+  L.classes = classes;
+  L.total = total;
+  L.lossesLen = lossesLen;
+}
 
+function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
+  const h = ready(fn);
+  const o = parseOptions(fn, options, allowed);
+  prepare(fn, h, o, 'yTrue', 'yPred', yTrue, yPred, sparse, false);
   const fixed = h.fixed;
   const w = (fixed + OPTIONS_OFFSET) >> 2;
   const i32 = h.i32;
@@ -283,14 +288,14 @@ function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
   f32[w + 5] = o.alpha;
   f32[w + 6] = o.gamma;
   i32[w + 7] = o.applyClassBalancing ? 1 : 0;
-  i32[w + 8] = swPtr;
-  i32[w + 9] = cwPtr;
-  const status = h.calls[call](tPtr, pPtr, batch, classes, fixed + OPTIONS_OFFSET, lPtr, wantGrad ? gPtr : 0, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
-  if (status !== 0) throw fail(fn, h, status, classes);
+  i32[w + 8] = L.swPtr;
+  i32[w + 9] = L.cwPtr;
+  const status = h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, fixed + OPTIONS_OFFSET, L.lPtr, L.gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
+  if (status !== 0) throw fail(fn, h, status, L.classes);
   return {
     loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2],
-    losses: output(f32, lMode, lPtr, o.outLosses, batch),
-    grad: wantGrad ? output(f32, gMode, gPtr, o.outGrad, total) : undefined,
+    losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.batch),
+    grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
   };
 }
 
@@ -320,50 +325,16 @@ const SPARSE_ROWS = 2;
 function nn(fn, call, mode, labels, logits, posWeight, options) {
   const h = ready(fn);
   const o = parseOptions(fn, options, NN);
-  const sparse = mode === SPARSE_ROWS;
-  resolve(fn, 'logits', logits, P, h, false);
-  if (sparse && typeof labels === 'number') {
-    ONE_LABEL[0] = labels;
-    labels = ONE_LABEL;
-  }
-  resolve(fn, 'labels', labels, T, h, sparse);
-  const classes = predClasses(fn, 'logits', o, !sparse);
-  const total = P.length;
-  const batch = total / classes;
-  if (sparse) checkSparseLabels(fn, 'labels', 'logits', batch, total);
-  else checkDenseLabels(fn, 'labels', 'logits', total);
-  const lossesLen = mode === ELEMENTWISE ? total : batch;
-  const wantGrad = o.gradient;
-  let lMode = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
-  let gMode = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
-  const need = bytes(P) + bytes(T) + (lMode > 0 ? 0 : align(lossesLen * 4)) + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
-  if (need > h.arenaBytes) {
-    pin(P, h);
-    pin(T, h);
-    lMode = pinOut(o.outLosses, lMode, h);
-    if (wantGrad) gMode = pinOut(o.outGrad, gMode, h);
-  }
-  let lPtr = lMode;
-  let gPtr = gMode;
-  let at = h.reserve(need);
-  const pPtr = place(fn, 'logits', P, h, at);
-  at += bytes(P);
-  const tPtr = place(fn, 'labels', T, h, at);
-  at += bytes(T);
-  if (lPtr <= 0) {
-    lPtr = at;
-    at += align(lossesLen * 4);
-  }
-  if (wantGrad && gPtr <= 0) gPtr = at;
+  prepare(fn, h, o, 'labels', 'logits', labels, logits, mode === SPARSE_ROWS, mode === ELEMENTWISE);
   const err = h.fixed + ERROR_OFFSET;
   const status = posWeight === undefined
-    ? h.calls[call](tPtr, pPtr, batch, classes, lPtr, wantGrad ? gPtr : 0, err)
-    : h.calls[call](tPtr, pPtr, batch, classes, posWeight, lPtr, wantGrad ? gPtr : 0, err);
-  if (status !== 0) throw fail(fn, h, status, classes);
+    ? h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, L.lPtr, L.gPtr, err)
+    : h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, posWeight, L.lPtr, L.gPtr, err);
+  if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
   return {
-    losses: output(f32, lMode, lPtr, o.outLosses, lossesLen),
-    grad: wantGrad ? output(f32, gMode, gPtr, o.outGrad, total) : undefined,
+    losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.lossesLen),
+    grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
   };
 }
 
