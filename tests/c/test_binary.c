@@ -158,6 +158,7 @@ static void one_column_batches_agree_with_the_row_path(void) {
     make_preds(&r, p, B, logits);
     /* Labels far outside [0, 1] overflow float: both paths saturate the same way. */
     y[5] = -1e30f, p[5] = 1e30f, y[6] = 1e30f, p[6] = -1e30f, y[7] = NAN;
+    p[8] = NAN, p[9] = INFINITY, p[10] = -INFINITY; /* NaN propagates; infinities clip */
     xent_options o = XENT_OPTIONS_INIT;
     o.from_logits = logits, o.label_smoothing = 0.125f;
     xent_binary_crossentropy(y, p, B, 1, &o, l1, g1, &loss1, NULL);
@@ -165,7 +166,11 @@ static void one_column_batches_agree_with_the_row_path(void) {
     xent_binary_crossentropy(y, p, B, 1, &o, l2, g2, &loss2, NULL);
     CHECK(!memcmp(l1, l2, B * sizeof(float)) && !memcmp(g1, g2, B * sizeof(float)),
           "one column, %s: same losses and gradients", logits ? "logits" : "probabilities");
-    CHECK(isnan(l1[7]) && isnan(loss1) && isnan(loss2), "a NaN label propagates to its loss");
+    CHECK(isnan(l1[7]) && isnan(l1[8]) && isnan(loss1) && isnan(loss2),
+          "a NaN label or prediction propagates to its loss");
+    if (!logits)
+      CHECK(isfinite(l1[9]) && isfinite(l1[10]) && g1[9] == 0.0f && g1[10] == 0.0f,
+            "infinite probabilities clip: finite loss, zero gradient");
     if (logits) CHECK(l1[5] == FLT_MAX && l1[6] == FLT_MAX, "overflowing losses saturate");
   }
   free(y), free(p), free(ones), free(l1), free(l2), free(g1), free(g2);
