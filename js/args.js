@@ -26,7 +26,7 @@ const isTyped = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView);
 const isBig = (v) => v instanceof BigInt64Array || v instanceof BigUint64Array;
 
 // Nested plain arrays: the shape, checked to be rectangular, and the values flattened.
-function nestedShape(fn, name, value) {
+function nestedShape(value) {
   const shape = [];
   let level = value;
   while (Array.isArray(level)) {
@@ -93,7 +93,7 @@ export function resolve(fn, name, value, rec, heap, ints) {
   }
   if (Array.isArray(value)) {
     if (value.length > 0 && Array.isArray(value[0])) {
-      const shape = nestedShape(fn, name, value);
+      const shape = nestedShape(value);
       let total = 1;
       for (const d of shape) total *= d;
       const flat = new Float64Array(total);
@@ -159,7 +159,7 @@ export function place(fn, name, rec, heap, at) {
   if (!rec.ints) {
     // A loop is cheaper than set() for the short rows of interactive use;
     // both round to float32 the same way.
-    if (n <= 64) {
+    if (n <= SMALL) {
       const f32 = heap.f32;
       const base = at >> 2;
       for (let i = 0; i < n; i++) f32[base + i] = view[i];
@@ -169,7 +169,7 @@ export function place(fn, name, rec, heap, at) {
     return at;
   }
   if (view instanceof Int32Array) {
-    if (n <= 64) {
+    if (n <= SMALL) {
       const i32 = heap.i32;
       const base = at >> 2;
       for (let i = 0; i < n; i++) i32[base + i] = view[i];
