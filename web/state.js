@@ -132,15 +132,15 @@ export function targetsAsRows(s) {
   return rows;
 }
 
-// Converts the stored targets of state `from` into the encoding of `to`
-// (same batch), so switching the label encoding keeps the same truth.
+// Converts the stored targets of state `from` into the encoding and class
+// count of `to`, for the examples both have (normalize pads the rest), so
+// switching the label encoding keeps the same truth.
 export function convertTargets(from, to) {
   const rows = targetsAsRows(from);
   const C = to.classes;
   const out = [];
-  for (let i = 0; i < to.batch; i++) {
-    const r = rows[i] || rows[rows.length - 1].map(() => 0);
-    const full = Array.from({ length: C }, (_, j) => r[j] ?? 0);
+  for (let i = 0; i < Math.min(to.batch, from.batch); i++) {
+    const full = Array.from({ length: C }, (_, j) => rows[i][j] ?? 0);
     const arg = full.indexOf(Math.max(...full));
     if (to.labels === 'soft') {
       const sum = full.reduce((a, b) => a + b, 0) || 1;
@@ -154,6 +154,30 @@ export function convertTargets(from, to) {
     }
   }
   return out;
+}
+
+// Logits re-laid out for another batch or unit count: each example keeps its
+// first classes; new ones are filled by normalize.
+function relayoutLogits(from, to) {
+  const uf = units(from), ut = units(to);
+  if (uf === ut) return from.logits.slice(0, to.batch * ut);
+  if (Math.min(uf, ut) === 1 || to.batch === 0) return [];
+  const out = [];
+  for (let i = 0; i < Math.min(from.batch, to.batch); i++) {
+    for (let j = 0; j < ut; j++) out.push(j < uf ? from.logits[i * uf + j] : defaultLogit(i, j));
+  }
+  return out;
+}
+
+// The state after a change: when the batch, the classes or the label encoding
+// change, the logits and targets are carried over into the new layout.
+export function applyPatch(base, patch) {
+  const next = { ...base, ...patch };
+  const shaped = normalize({ ...next, logits: [], targets: [] });
+  const reshaped = ['labels', 'classes', 'batch', 'problem'].some((k) => shaped[k] !== base[k]);
+  if (reshaped && !('targets' in patch)) next.targets = convertTargets(base, shaped);
+  if (reshaped && !('logits' in patch)) next.logits = relayoutLogits(base, shaped);
+  return normalize(next);
 }
 
 // Makes a state self-consistent: clamps, fixes list lengths to the batch and
@@ -197,12 +221,12 @@ export function normalize(input) {
 // Reads a state from `key -> text` pairs (URLSearchParams, or the element's
 // attributes through a getter). Unknown keys and bad values are ignored.
 export function fromEntries(entries, base = defaults()) {
-  const s = { ...base };
+  const patch = {};
   for (const [k, text] of entries) {
     const v = parseValue(k, text);
-    if (v !== undefined) s[k] = v;
+    if (v !== undefined) patch[k] = v;
   }
-  return normalize(s);
+  return applyPatch(base, patch);
 }
 
 export function fromHash(hash, base) {
@@ -214,7 +238,7 @@ export function fromHash(hash, base) {
 export function toHash(s) {
   // Logits and targets are compared with the defaults of the same shape.
   const d = defaults();
-  const shaped = normalize({ ...d, problem: s.problem, labels: s.labels, batch: s.batch, classes: s.classes });
+  const shaped = normalize({ ...d, problem: s.problem, labels: s.labels, batch: s.batch, classes: s.classes, logits: [], targets: [] });
   d.logits = shaped.logits;
   d.targets = shaped.targets;
   const parts = [];

@@ -7,7 +7,7 @@
 // Work stops while the element is off screen (IntersectionObserver).
 
 import * as xent from '../js/index.js';
-import { KEYS, PANELS, PARTS, defaults, fromEntries, fromHash, normalize, toHash } from './state.js';
+import { KEYS, PANELS, PARTS, applyPatch, defaults, fromEntries, fromHash, toHash } from './state.js';
 import { situation, fmt } from './model.js';
 import { mountChoose } from './panels/choose.js';
 import { mountRecommend } from './panels/recommend.js';
@@ -62,7 +62,7 @@ export class XentExplorer extends HTMLElement {
   }
 
   set state(value) {
-    this._state = normalize({ ...this._state, ...value });
+    this._state = applyPatch(this._state, value);
     this._schedule();
   }
 
@@ -140,7 +140,7 @@ export class XentExplorer extends HTMLElement {
   }
 
   _set(patch) {
-    this._state = normalize({ ...this._state, ...patch });
+    this._state = applyPatch(this._state, patch);
     this._schedule();
   }
 
