@@ -44,11 +44,13 @@ typedef struct bfocal_k {
   float gamma;
   int balance;       /* apply_class_balancing */
   int gamma_is_one;  /* the focal term at q = 0 is B q_u only for gamma = 1 */
+  int n;             /* gamma as an integer 0..4, else -1 (see focal_pow) */
 } bfocal_k;
 
 typedef struct cfocal_k {
   float oms, sc;     /* y' = y oms + sc: oms = 1 - s, sc = s / C */
   float alpha, gamma;
+  int n;
 } cfocal_k;
 
 /* ---- Width 1 --------------------------------------------------------------- */
@@ -57,6 +59,16 @@ typedef struct cfocal_k {
 static inline float sat_scalar(float v) {
   v = v < -FLT_MAX ? -FLT_MAX : v;
   return FLT_MAX < v ? FLT_MAX : v;
+}
+
+/* base^gamma, base >= 0: xent_pow, or for gamma = n in 0..4 (the default 2
+ * among them) n - 1 rounded products (at most 1.5 ulp; pow: 1 ulp), about
+ * three times faster per element. Chosen per call, the same at both widths. */
+static inline float focal_pow_scalar(float base, float gamma, int n) {
+  if (n < 0) return xent_pow_scalar(base, gamma);
+  float F = 1.0f;
+  for (int i = 0; i < n; i++) F = F * base;
+  return F;
 }
 
 /* What both binary paths share, from the smoothed label ys, the BCE value
@@ -68,7 +80,7 @@ static inline float bfocal_tail_scalar(const bfocal_k *k, float ys, float bce, f
   float wb = k->balance ? ys * k->alpha + oys * k->oma : 1.0f;
   q = q < 0.0f ? 0.0f : q;
   q = FLT_MAX < q ? FLT_MAX : q;
-  float F = xent_pow_scalar(q, k->gamma);
+  float F = focal_pow_scalar(q, k->gamma, k->n);
   F = FLT_MAX < F ? FLT_MAX : F;
   float fb = sat_scalar(F * bce);
   float loss = sat_scalar(wb * fb);
@@ -162,7 +174,7 @@ static inline float cfocal_elem_scalar(const cfocal_k *k, float y, float q, floa
   qc = XENT_ONE_MINUS_EPS < qc ? XENT_ONE_MINUS_EPS : qc;
   float lq = xent_log_scalar(qc);
   float om = 1.0f - qc;
-  float aF = xent_pow_scalar(om, k->gamma) * k->alpha;
+  float aF = focal_pow_scalar(om, k->gamma, k->n) * k->alpha;
   float loss = aF * sat_scalar(-(ys * lq));
   float u = 1.0f / qc + sat_scalar(k->gamma * (-lq / om));
   float gq = -sat_scalar((aF * ys) * u);
@@ -221,11 +233,19 @@ XENT_MAYBE_UNUSED static double cfocal_row_scalar(const cfocal_k *k, int logits,
 
 typedef struct bfocal_k4 {
   v128_t oms, hs, alpha, oma, gamma, balance, gamma_is_one;
+  int n;
 } bfocal_k4;
 
 static inline v128_t sat_f32x4(v128_t v) {
   v = wasm_f32x4_pmax(v, F4(-FLT_MAX));
   return wasm_f32x4_pmin(v, F4(FLT_MAX));
+}
+
+static inline v128_t focal_pow_f32x4(v128_t base, v128_t gamma, int n) {
+  if (n < 0) return xent_pow_f32x4(base, gamma);
+  v128_t F = F4(1.0f);
+  for (int i = 0; i < n; i++) F = wasm_f32x4_mul(F, base);
+  return F;
 }
 
 static inline v128_t bfocal_tail_f32x4(const bfocal_k4 *k, v128_t ys, v128_t bce, v128_t q,
@@ -236,7 +256,7 @@ static inline v128_t bfocal_tail_f32x4(const bfocal_k4 *k, v128_t ys, v128_t bce
       k->balance);
   q = wasm_f32x4_pmax(q, F4(0.0f));
   q = wasm_f32x4_pmin(q, F4(FLT_MAX));
-  v128_t F = xent_pow_f32x4(q, k->gamma);
+  v128_t F = focal_pow_f32x4(q, k->gamma, k->n);
   F = wasm_f32x4_pmin(F, F4(FLT_MAX));
   v128_t fb = sat_f32x4(wasm_f32x4_mul(F, bce));
   v128_t loss = sat_f32x4(wasm_f32x4_mul(wb, fb));
@@ -332,7 +352,7 @@ static inline void store_part(float *p, v128_t v, size_t r) {
 static inline bfocal_k4 bfocal_splat(const bfocal_k *ks) {
   const bfocal_k4 k = {F4(ks->oms), F4(ks->hs), F4(ks->alpha), F4(ks->oma), F4(ks->gamma),
                        wasm_i32x4_splat(ks->balance ? -1 : 0),
-                       wasm_i32x4_splat(ks->gamma_is_one ? -1 : 0)};
+                       wasm_i32x4_splat(ks->gamma_is_one ? -1 : 0), ks->n};
   return k;
 }
 
@@ -380,6 +400,7 @@ static double bfocal_column_f32x4(const xent_plan *plan, const bfocal_k *ks, int
 
 typedef struct cfocal_k4 {
   v128_t oms, sc, alpha, gamma;
+  int n;
 } cfocal_k4;
 
 static inline v128_t cfocal_elem_f32x4(const cfocal_k4 *k, v128_t y, v128_t q, v128_t *h) {
@@ -388,7 +409,7 @@ static inline v128_t cfocal_elem_f32x4(const cfocal_k4 *k, v128_t y, v128_t q, v
   qc = wasm_f32x4_pmin(qc, F4(XENT_ONE_MINUS_EPS));
   v128_t lq = xent_log_f32x4(qc);
   v128_t om = wasm_f32x4_sub(F4(1.0f), qc);
-  v128_t aF = wasm_f32x4_mul(xent_pow_f32x4(om, k->gamma), k->alpha);
+  v128_t aF = wasm_f32x4_mul(focal_pow_f32x4(om, k->gamma, k->n), k->alpha);
   v128_t loss = wasm_f32x4_mul(aF, sat_f32x4(wasm_f32x4_neg(wasm_f32x4_mul(ys, lq))));
   v128_t u = wasm_f32x4_add(wasm_f32x4_div(F4(1.0f), qc),
                             sat_f32x4(wasm_f32x4_mul(
@@ -411,7 +432,7 @@ static inline v128_t cfocal_q_f32x4(int logits, v128_t v, v128_t vS, v128_t keep
  * then loss and h in one pass (h kept in g), then the gradient from h. */
 static double cfocal_row_f32x4(const cfocal_k *ks, int logits, const float *y,
                                const float *v, size_t n, float rs, float *g) {
-  const cfocal_k4 k = {F4(ks->oms), F4(ks->sc), F4(ks->alpha), F4(ks->gamma)};
+  const cfocal_k4 k = {F4(ks->oms), F4(ks->sc), F4(ks->alpha), F4(ks->gamma), ks->n};
   float m = -INFINITY;
   if (logits) {
     v128_t mv = F4(-INFINITY);
@@ -465,6 +486,13 @@ static double cfocal_row_f32x4(const cfocal_k *ks, int logits, const float *y,
 
 #endif /* XENT_HAVE_SIMD128 */
 
+/* gamma as an integer 0..4 for focal_pow, else -1. */
+static int small_integer(float gamma) {
+  for (int n = 0; n <= 4; n++)
+    if (gamma == (float)n) return n;
+  return -1;
+}
+
 /* ---- Public entry points ------------------------------------------------------ */
 
 xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_pred,
@@ -477,7 +505,7 @@ xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_p
   const xent_options *o = &plan.opt;
   const bfocal_k k = {1.0f - o->label_smoothing, 0.5f * o->label_smoothing, o->alpha,
                       1.0f - o->alpha, o->gamma, o->apply_class_balancing != 0,
-                      o->gamma == 1.0f};
+                      o->gamma == 1.0f, small_integer(o->gamma)};
   double total = 0.0;
   if (classes == 1)
     total = XENT_KERNEL(bfocal_column)(&plan, &k, o->from_logits != 0, y_true, y_pred, batch,
@@ -507,7 +535,7 @@ xent_status xent_categorical_focal_crossentropy(const float *y_true, const float
   const xent_options *o = &plan.opt;
   /* y' = y (1 - s) + s / C in float32, as Keras. */
   const cfocal_k k = {1.0f - o->label_smoothing, o->label_smoothing / (float)classes,
-                      o->alpha, o->gamma};
+                      o->alpha, o->gamma, small_integer(o->gamma)};
   double total = 0.0;
   for (size_t b = 0; b < batch; b++) {
     const float *y = y_true + b * classes, *v = y_pred + b * classes;
