@@ -209,8 +209,10 @@ export function normalize(input) {
     return clamp(Math.round(v), 0, C - 1);
   });
   if (s['class-weight'].length) {
-    const cw = s['class-weight'].slice(0, Math.max(C, 2));
-    while (cw.length < Math.max(C, 2)) cw.push(1);
+    // One weight per class; a single 0/1 column has the classes 0 and 1.
+    const need = u === 1 ? 2 : C;
+    const cw = s['class-weight'].slice(0, need);
+    while (cw.length < need) cw.push(1);
     s['class-weight'] = cw;
   }
   if (s['ignore-class'] >= C) s['ignore-class'] = -1;

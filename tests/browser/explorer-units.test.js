@@ -1,12 +1,27 @@
 // explorer-units.test.js: the explorer's pure modules in Node, no browser:
 // parse.js (arrays as NumPy, PyTorch, TF, TF.js and JS print them), state.js
 // (URL round-trip, typed keys, carrying labels across encodings) and
-// charts/line.js (positions computed here independently).
+// charts/line.js (positions computed here independently); and model.js over
+// the real JS API for every combination the Choose panel allows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArray } from '../../web/parse.js';
 import { applyPatch, defaults, fromEntries, fromHash, normalize, same, targetsAsRows, toHash, SCHEMA } from '../../web/state.js';
 import { lineChart, ticks } from '../../web/charts/line.js';
+import { evaluate } from '../../web/model.js';
+import { sweep } from '../../web/panels/curves.js';
+import * as xent from '../../js/index.js';
+
+const PROBLEMS = ['binary', 'multiclass', 'multilabel'];
+const LABELS = ['binary01', 'integer', 'onehot', 'soft', 'multihot'];
+const OUTPUTS = ['logits', 'sigmoid', 'softmax'];
+function* combinations(extras) {
+  for (const problem of PROBLEMS) for (const labels of LABELS) for (const output of OUTPUTS) {
+    for (const fromLogits of [true, false]) {
+      for (const extra of extras) yield applyPatch(defaults(), { problem, labels, output, 'from-logits': fromLogits, ...extra });
+    }
+  }
+}
 
 test('parseArray reads arrays as NumPy, PyTorch, TensorFlow, TF.js and JS print them', () => {
   const cases = [
@@ -91,4 +106,39 @@ test('lineChart places points and the marker where the axes say, and breaks line
   assert.deepEqual(ticks(0, 1, 4), [0, 0.5, 1]);
   assert.deepEqual(ticks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.deepEqual(ticks(-10, 10, 6), [-10, -5, 0, 5, 10]);
+});
+
+test('every Choose-panel combination and option computes finite losses and gradients through the API', async () => {
+  await xent.init();
+  const extras = [{}, { 'label-smoothing': 0.1 }, { focal: true }, { focal: true, 'class-balancing': true }, { 'pos-weight': 3 },
+    { 'class-weight': [1, 2, 3, 4] }, { 'ignore-class': 1 }, { reduction: 'sum' }];
+  let count = 0;
+  for (const s of combinations(extras)) {
+    const what = toHash(s);
+    const r = evaluate(xent, s, Float32Array.from(s.logits), s.targets, s.batch);
+    assert.ok(Number.isFinite(r.loss), what);
+    assert.ok([...r.grad, ...r.gradZ, ...r.losses].every(Number.isFinite), what);
+    // The curves panel's current point is the live example's first example.
+    const c = sweep(xent, s, 0, {});
+    assert.equal(c.loss[c.loss.length - 1], r.losses[0], what);
+    count++;
+  }
+  assert.equal(count, 720);
+});
+
+test('the gradient chained to z (curves, training) matches central differences of the loss', async () => {
+  await xent.init();
+  const h = 1e-2;
+  for (const s of combinations([{}, { 'label-smoothing': 0.1 }, { focal: true }, { 'pos-weight': 3 }])) {
+    const z = Float64Array.from(s.logits);
+    const r = evaluate(xent, s, Float32Array.from(z), s.targets, s.batch);
+    for (let k = 0; k < z.length; k++) {
+      const a = z.slice(), b = z.slice();
+      a[k] += h;
+      b[k] -= h;
+      const fd = (evaluate(xent, s, Float32Array.from(a), s.targets, s.batch).loss -
+        evaluate(xent, s, Float32Array.from(b), s.targets, s.batch).loss) / (2 * h);
+      assert.ok(Math.abs(fd - r.gradZ[k]) <= 2e-3 * (1 + Math.abs(fd)), `${toHash(s)} z${k}: ${r.gradZ[k]} vs ${fd}`);
+    }
+  }
 });
