@@ -303,6 +303,14 @@ export function parseOptions(fn, options, allowed) {
         bit = 512;
         if (v !== undefined) o.gradient = bool(fn, key, v);
         break;
+      case 'shape':
+        bit = 1024;
+        if (v !== undefined) o.shape = checkShape(fn, v);
+        break;
+      case 'out':
+        bit = 2048;
+        if (v !== undefined && v !== null) readOut(fn, o, v);
+        break;
       default:
         bit = OPT[key];
         if (bit === undefined || !(allowed & bit)) throw unknown(fn, key, allowed);
@@ -349,19 +357,16 @@ function slowOption(fn, o, key, v) {
       case 'applyClassBalancing':
         o.applyClassBalancing = bool(fn, key, v);
         break;
-      case 'shape':
-        o.shape = checkShape(fn, v);
-        break;
-      case 'out':
-        if (v === null) break;
-        if (typeof v !== 'object') throw typeError(fn, `options.out must be an object { losses, grad } of Float32Arrays, got ${describe(v)}`);
-        for (const k in v) {
-          if (k !== 'losses' && k !== 'grad') throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);
-        }
-        o.outLosses = v.losses === null ? undefined : v.losses;
-        o.outGrad = v.grad === null ? undefined : v.grad;
-        break;
   }
+}
+
+function readOut(fn, o, v) {
+  if (typeof v !== 'object') throw typeError(fn, `options.out must be an object { losses, grad } of Float32Arrays, got ${describe(v)}`);
+  for (const k in v) {
+    if (k !== 'losses' && k !== 'grad') throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);
+  }
+  o.outLosses = v.losses === null ? undefined : v.losses;
+  o.outGrad = v.grad === null ? undefined : v.grad;
 }
 
 /**

@@ -243,7 +243,12 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   const wantGrad = o.gradient;
   let lMode = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
   let gMode = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
-  const need = bytes(P) + bytes(T) + bytes(SW) + bytes(CW) + (lMode > 0 ? 0 : align(lossesLen * 4)) + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
+  const bP = bytes(P);
+  const bT = bytes(T);
+  const bSW = bytes(SW);
+  const bCW = bytes(CW);
+  const bL = lMode > 0 ? 0 : align(lossesLen * 4);
+  const need = bP + bT + bSW + bCW + bL + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
   if (need > h.arenaBytes) {
     pin(P, h);
     pin(T, h);
@@ -254,15 +259,15 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   }
   let at = h.reserve(need);
   L.pPtr = place(fn, predName, P, h, at);
-  at += bytes(P);
+  at += bP;
   L.tPtr = place(fn, trueName, T, h, at);
-  at += bytes(T);
+  at += bT;
   L.swPtr = SW.kind === -1 ? 0 : place(fn, 'options.sampleWeight', SW, h, at);
-  at += bytes(SW);
+  at += bSW;
   L.cwPtr = CW.kind === -1 ? 0 : place(fn, 'options.classWeight', CW, h, at);
-  at += bytes(CW);
+  at += bCW;
   L.lPtr = lMode > 0 ? lMode : at;
-  if (lMode <= 0) at += align(lossesLen * 4);
+  at += bL;
   L.gPtr = !wantGrad ? 0 : gMode > 0 ? gMode : at;
   L.lMode = lMode;
   L.gMode = gMode;

@@ -246,13 +246,18 @@ describe('inputs', () => {
     close('sparseCategoricalCrossentropy', 'losses', nested.losses, want.losses, 'rank 3');
   });
 
-  test('sampleWeight may be a number, an array or a typed array', () => {
+  test('sampleWeight may be a number, an array, a typed array or a tensor', () => {
     const a = xent.categoricalCrossentropy(yT, yP, { sampleWeight: 2, reduction: 'sum' });
     const b = xent.categoricalCrossentropy(yT, yP, { sampleWeight: [2, 2], reduction: 'sum' });
     const c = xent.categoricalCrossentropy(yT, yP, { sampleWeight: new Float64Array([2, 2]), reduction: 'sum' });
     const d = xent.categoricalCrossentropy(yT, yP, { reduction: 'sum' });
+    const t = xent.tensor([2]);
+    t.data.set([2, 2]);
+    const e = xent.categoricalCrossentropy(yT, yP, { sampleWeight: t, classWeight: [1, 1, 1], reduction: 'sum' });
+    t.free();
     assert.equal(a.loss, b.loss);
     assert.equal(a.loss, c.loss);
+    assert.equal(a.loss, e.loss, 'a tensor of weights, passed without a copy');
     close('categoricalCrossentropy', 'loss', [a.loss], [2 * d.loss], 'sampleWeight 2');
   });
 
