@@ -461,6 +461,42 @@ static void documented_values_at_the_edges(void) {
         "an all-zero row: loss alpha (1-eps)^2 (-log eps) = %.9g (got %.9g), gradient 0", want, lz);
 }
 
+/* class_weight weights each example by its class (argmax of its y_true row;
+ * with one column, y >= 0.5): the same as those weights given as
+ * sample_weight to the reference. */
+static void class_weights_weight_each_example_by_its_class(void) {
+  check_rng r = {11};
+  for (int categorical = 0; categorical < 2; categorical++)
+    for (size_t C = 1; C <= 5; C += 4) {
+      size_t B = 9;
+      float y[45], v[45], cw[5] = {2.0f, 5.0f, 0.5f, 1.5f, 3.0f}, sw[9];
+      make_inputs(&r, categorical, 0, y, v, B, C);
+      for (size_t b = 0; b < B; b++) {
+        size_t best = 0;
+        for (size_t j = 1; j < C; j++)
+          if (y[b * C + j] > y[b * C + best]) best = j;
+        sw[b] = C == 1 ? cw[y[b] >= 0.5f] : cw[best];
+      }
+      cfg c = {0, 1, 0.4, 2.0, 0.0};
+      xent_options o = opts(&c, XENT_MEAN_WITH_SAMPLE_WEIGHT, NULL);
+      o.class_weight = cw;
+      float losses[9], grad[45], loss;
+      focal_fn fn = categorical ? xent_categorical_focal_crossentropy : xent_binary_focal_crossentropy;
+      stat *s = categorical ? &st_cat : &st_bin;
+      CHECK(fn(y, v, B, C, &o, losses, grad, &loss, NULL) == XENT_OK, "ok");
+      double u[45], rl[9], rg[45], rm[45];
+      for (size_t i = 0; i < B * C; i++) u[i] = v[i];
+      ref_out ro = {0, rl, rg, rm};
+      double want = ref_call(categorical, &c, y, u, sw, B, C, XENT_MEAN_WITH_SAMPLE_WEIGHT, 1, &ro);
+      CHECK(close_to(s, 0, loss, want, REL, ABS), "class-weighted mean %.9g want %.9g", loss, want);
+      for (size_t b = 0; b < B; b++)
+        CHECK(close_to(s, 0, losses[b], rl[b], REL, ABS), "class-weighted losses[%zu]", b);
+      for (size_t i = 0; i < B * C; i++)
+        CHECK(close_to(s, 1, grad[i], rg[i], REL * fmax(1.0, rm[i] / fmax(fabs(rg[i]), 1e-300)), ABS),
+              "class-weighted grad[%zu] %.9g want %.9g", i, grad[i], rg[i]);
+    }
+}
+
 static void null_outputs_are_skipped(void) {
   check_rng r = {5};
   float y[21], v[21], l1[3], l2[3], g1[21], g2[21], a, b2;
@@ -513,6 +549,7 @@ int main(void) {
   gradients_match_central_differences();
   extreme_inputs_stay_finite();
   documented_values_at_the_edges();
+  class_weights_weight_each_example_by_its_class();
   null_outputs_are_skipped();
   bad_options_are_named_and_nothing_is_written();
   stat *all[] = {&st_bin, &st_cat, &st_fd};
