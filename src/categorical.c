@@ -39,8 +39,8 @@ static inline float clamp_finite(float v) {
 
 /* ---- Logits: one row of sum_j y'_j (logsumexp(z) - z_j) -------------------- */
 
-static double softmax_row_scalar(const float *y, const float *z, size_t n, double a, double b,
-                                 double scale, float *g) {
+XENT_MAYBE_UNUSED static double softmax_row_scalar(const float *y, const float *z, size_t n,
+                                                   double a, double b, double scale, float *g) {
   /* Pass 1: the row maximum. */
   float m = z[0];
   for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
@@ -67,8 +67,9 @@ static double softmax_row_scalar(const float *y, const float *z, size_t n, doubl
 
 /* ---- Probabilities: one row of -sum_j y'_j log clip(p_j / sum p) ----------- */
 
-static double categorical_prob_row_scalar(const float *y, const float *p, size_t n, double a,
-                                          double b, double scale, float *g) {
+XENT_MAYBE_UNUSED static double categorical_prob_row_scalar(const float *y, const float *p,
+                                                            size_t n, double a, double b,
+                                                            double scale, float *g) {
   /* Pass 1: the row sum; divide_no_nan when it is 0. */
   double sp = 0.0;
   for (size_t j = 0; j < n; j++) sp += (double)p[j];

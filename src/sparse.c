@@ -47,8 +47,8 @@ static inline float label_prob_grad(float p, double s, double scale) {
 
 /* ---- Logits: one row of logsumexp(z) - z_y ---------------------------------- */
 
-static double sparse_softmax_row_scalar(int32_t label, const float *z, size_t n, double scale,
-                                        float *g) {
+XENT_MAYBE_UNUSED static double sparse_softmax_row_scalar(int32_t label, const float *z,
+                                                          size_t n, double scale, float *g) {
   /* Pass 1: the row maximum. */
   float m = z[0];
   for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
@@ -71,8 +71,8 @@ static double sparse_softmax_row_scalar(int32_t label, const float *z, size_t n,
 
 /* ---- Probabilities: one row of log sum clip(p) - log clip(p_y) -------------- */
 
-static double sparse_prob_row_scalar(int32_t label, const float *p, size_t n, double scale,
-                                     float *g) {
+XENT_MAYBE_UNUSED static double sparse_prob_row_scalar(int32_t label, const float *p, size_t n,
+                                                       double scale, float *g) {
   /* Pass 1: S' = sum clip(p). */
   double s = 0.0;
   for (size_t j = 0; j < n; j++) {

@@ -152,22 +152,24 @@ static void compare_with_reference(const config *c, const float *yf, const float
   xent_categorical_crossentropy(yf, xf, c->B, c->n, &o, losses2, NULL, &loss2, NULL);
   CHECK(memcmp(losses, losses2, c->B * sizeof(float)) == 0 && loss == loss2,
         "losses do not depend on whether a gradient is asked for (n=%zu)", c->n);
-  /* Central differences of the float64 reduced loss. */
+  /* Five-point central differences of the reference's reduced loss. Logit steps
+   * are absolute; probability steps relative, and a quarter of the value for
+   * clipped ones so that no step crosses a clip bound. */
   for (size_t i = 0; i < fd_points && N; i++) {
     size_t k = fd_points >= N ? i : (size_t)(check_next(rng) % N);
-    if (k >= N || (!c->logits && x[k] == 0)) continue;
-    /* Logit steps are absolute; probability steps relative, and half the value
-     * for clipped ones so that the step never crosses the clip bound. */
     double sp = 0;
     for (size_t j = k - k % c->n; j < k - k % c->n + c->n; j++) sp += x[j];
-    double h = c->logits ? 1e-4 : x[k] / sp < EPS ? 0.5 * fabs(x[k]) : 1e-5 * fabs(x[k]);
-    double x0 = x[k];
-    x[k] = x0 + h;
-    long double up = ref_batch(c, y, x, NULL, NULL);
-    x[k] = x0 - h;
-    long double down = ref_batch(c, y, x, NULL, NULL);
+    double q = x[k] / sp;
+    if (!c->logits && (x[k] == 0 || (q >= EPS / 2 && q <= 2 * EPS) || (q > 0.99 && q < 1))) continue;
+    double h = c->logits ? 1e-2 : q < EPS ? 0.25 * fabs(x[k]) : 1e-3 * fabs(x[k]), x0 = x[k];
+    long double f[4];
+    static const double at[4] = {-2, -1, 1, 2};
+    for (int t = 0; t < 4; t++) {
+      x[k] = x0 + at[t] * h;
+      f[t] = ref_batch(c, y, x, NULL, NULL);
+    }
     x[k] = x0;
-    double fd = (double)((up - down) / (2 * h));
+    double fd = (double)((f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * h));
     CHECK(check_close(grad[k], fd, RTOL, ATOL),
           "gradient %zu matches central differences (n=%zu logits=%d red=%d): %.9g vs %.9g", k,
           c->n, c->logits, c->red, grad[k], fd);
