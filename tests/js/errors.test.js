@@ -3,7 +3,7 @@
 // naming the function, the argument and what was wrong (STYLE.md, "Errors
 // across the C/JS boundary"; issue 3). Also use before init() and the loader's
 // errors that name the fix.
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as xent from '../../js/index.js';
 
@@ -40,8 +40,8 @@ describe('before init()', () => {
   });
 });
 
-describe('after init()', async () => {
-  await xent.init();
+describe('after init()', () => {
+  before(() => xent.init());
 
   test('a shape mismatch names both shapes', () => {
     throwsWith(() => xent.categoricalCrossentropy([[0, 1], [1, 0]], P), RangeError, /^categoricalCrossentropy: /, /yTrue has shape \[2, 2\]/, /yPred has shape \[2, 3\]/);
