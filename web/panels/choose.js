@@ -25,7 +25,7 @@ export function mountChoose(root, ctx) {
     radios('labels', 'Labels', [['binary01', '0/1'], ['integer', 'Integer'], ['onehot', 'One-hot'], ['soft', 'Soft'], ['multihot', 'Multi-hot']]) +
     radios('output', 'Model output', [['logits', 'Logits (no activation)'], ['sigmoid', 'Sigmoid'], ['softmax', 'Softmax']]) +
     `<div class="row">
-      <label class="switch"><input type="checkbox" role="switch" data-key="from-logits"> <code>from_logits=True</code></label>
+      <label class="switch"><input type="checkbox" role="switch" data-key="from-logits"> <code>from_logits</code><code aria-hidden="true" data-fl></code></label>
       <label>Examples <select data-key="batch">${opts(4, 1)}</select></label>
       <label>Classes <select data-key="classes">${opts(9, 2)}</select></label>
     </div>
@@ -97,6 +97,7 @@ export function mountChoose(root, ctx) {
         else if (key === 'class-weight') el.value = s[key].join(',');
         else el.value = String(s[key]);
       }
+      q('[data-fl]').textContent = s['from-logits'] ? '=True' : '=False';
       for (const o of root.querySelectorAll('output[data-out]')) o.textContent = String(s[o.dataset.out]);
       const binaryFamily = s.labels === 'binary01' || s.labels === 'multihot';
       const spec = lossSpec(s);
@@ -109,7 +110,9 @@ export function mountChoose(root, ctx) {
       };
       q('[data-key="classes"]').disabled = s.labels === 'binary01' || s.problem === 'binary';
       enable('ls', s.labels !== 'integer', 'Keras’ SparseCategoricalCrossentropy has no label_smoothing.');
-      enable('pw', binaryFamily && s['from-logits'] && !s.focal, binaryFamily ? 'pos_weight needs logits (tf.nn.weighted_cross_entropy_with_logits).' : '');
+      enable('pw', binaryFamily && s['from-logits'] && !s.focal, !binaryFamily ? 'pos_weight is for 0/1 and multi-hot labels.'
+        : s.focal ? 'pos_weight and the focal loss are alternatives: turn focal off to use pos_weight.'
+          : 'pos_weight needs logits (tf.nn.weighted_cross_entropy_with_logits).');
       enable('focal', s.labels !== 'integer', s.labels === 'integer' ? 'Keras has no sparse focal loss: one-hot encode the labels.' : '');
       enable('gamma', s.focal && s.labels !== 'integer');
       enable('alpha', s.focal && s.labels !== 'integer' && (!binaryFamily || s['class-balancing']));
