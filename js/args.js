@@ -376,16 +376,19 @@ function readOut(fn, o, v) {
  */
 export function outTarget(fn, name, out, length, heap) {
   if (out === undefined) return 0;
+  if (out instanceof Float32Array) {
+    if (out.length !== length) throw rangeError(fn, `options.out.${name} must have length ${length}, got ${out.length}`);
+    if (length <= SMALL) return -1;
+    return out.buffer === heap.buffer ? out.byteOffset : -1;
+  }
   if (out instanceof Tensor) {
     if (!out.ptr) throw typeError(fn, `options.out.${name} is a tensor that was freed`);
+    if (out.heap !== heap) throw typeError(fn, `options.out.${name} is a tensor of a wasm module that init() replaced`);
     if (out.dtype !== 'float32') throw typeError(fn, `options.out.${name} must be a float32 tensor, got an ${out.dtype} tensor`);
     if (out.size !== length) throw rangeError(fn, `options.out.${name} must hold ${length} values, got a tensor of ${out.size}`);
     return out.ptr;
   }
-  if (!(out instanceof Float32Array)) throw typeError(fn, `options.out.${name} must be a Float32Array (or a float32 tensor), got ${describe(out)}`);
-  if (out.length !== length) throw rangeError(fn, `options.out.${name} must have length ${length}, got ${out.length}`);
-  if (length <= SMALL) return -1;
-  return out.buffer === heap.buffer ? out.byteOffset : -1;
+  throw typeError(fn, `options.out.${name} must be a Float32Array (or a float32 tensor), got ${describe(out)}`);
 }
 
 /**
