@@ -6,7 +6,8 @@
 
 export const PANELS = ['choose', 'recommend', 'live', 'curves', 'learn', 'numerics', 'paste'];
 // Parts inside panels that `hide` can name as well.
-export const PARTS = ['code', 'explanation', 'warnings', 'options', 'tables', 'flip'];
+export const PARTS = ['problem', 'labels', 'output', 'from-logits', 'batch', 'classes', 'options',
+  'code', 'explanation', 'warnings', 'tables', 'flip'];
 
 const enumOf = (values, dflt) => ({ type: 'enum', values, default: dflt });
 const int = (min, max, dflt) => ({ type: 'int', min, max, default: dflt });

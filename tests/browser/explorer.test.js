@@ -203,7 +203,7 @@ test('the embed page presets the state from attributes and hides the panels it n
     const root = el.shadowRoot;
     const hidden = {};
     for (const s of root.querySelectorAll('section[data-part]')) hidden[s.dataset.part] = s.hidden;
-    return { state: el.state, hidden, code: root.querySelector('[data-part="code"]').hidden };
+    return { state: el.state, hidden, code: root.querySelector('[data-part="code"]').hidden, problem: root.querySelector('fieldset[data-part="problem"]').hidden };
   });
   assert.equal(info.state.problem, 'binary');
   assert.equal(info.state.output, 'sigmoid');
@@ -211,6 +211,7 @@ test('the embed page presets the state from attributes and hides the panels it n
   assert.equal(info.state.batch, 3);
   assert.deepEqual(info.hidden, { choose: false, recommend: false, live: false, curves: true, learn: true, numerics: true, paste: true });
   assert.equal(info.code, true, 'hide="code" hides the code tabs');
+  assert.equal(info.problem, true, 'hide="problem" hides that control');
   const warnings = await page.locator('xent-explorer [data-rec-warnings] [data-warning]').evaluateAll((l) => l.map((x) => x.dataset.warning));
   assert.ok(warnings.includes('double-activation'));
   // A host page hears about changes, with the state in the event.

@@ -6,7 +6,7 @@
 
 import { lossSpec } from '../model.js';
 
-const radios = (name, label, items) => `<fieldset class="radios" data-key="${name}">
+const radios = (name, label, items) => `<fieldset class="radios" data-key="${name}" data-part="${name}">
   <legend>${label}</legend>
   ${items.map(([v, t]) => `<label><input type="radio" name="NAME-${name}" value="${v}"> ${t}</label>`).join('')}
 </fieldset>`;
@@ -25,9 +25,9 @@ export function mountChoose(root, ctx) {
     radios('labels', 'Labels', [['binary01', '0/1'], ['integer', 'Integer'], ['onehot', 'One-hot'], ['soft', 'Soft'], ['multihot', 'Multi-hot']]) +
     radios('output', 'Model output', [['logits', 'Logits (no activation)'], ['sigmoid', 'Sigmoid'], ['softmax', 'Softmax']]) +
     `<div class="row">
-      <label class="switch"><input type="checkbox" role="switch" data-key="from-logits"> <code>from_logits</code><code aria-hidden="true" data-fl></code></label>
-      <label>Examples <select data-key="batch">${opts(4, 1)}</select></label>
-      <label>Classes <select data-key="classes">${opts(9, 2)}</select></label>
+      <label class="switch" data-part="from-logits"><input type="checkbox" role="switch" data-key="from-logits"> <code>from_logits</code><code aria-hidden="true" data-fl></code></label>
+      <label data-part="batch">Examples <select data-key="batch">${opts(4, 1)}</select></label>
+      <label data-part="classes">Classes <select data-key="classes">${opts(9, 2)}</select></label>
     </div>
     <details class="options" data-part="options"><summary>Options</summary>
       <div class="opt-grid">

@@ -19,7 +19,8 @@ export function codeFor(rec, tab) {
   if (!rec || rec.error) return '';
   if (tab === 'xent') {
     const x = rec.xent || {};
-    return `import * as xent from 'xent';\nawait xent.init();\nconst { loss, grad } = xent.${x.fn}(yTrue, yPred, ${JSON.stringify({ ...(x.options || {}), gradient: true }).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ')});`;
+    const opts = Object.entries({ ...(x.options || {}), gradient: true }).map(([k, v]) => `${k}: ${JSON.stringify(v).replace(/"/g, "'")}`);
+    return `import * as xent from 'xent';\nawait xent.init();\nconst { loss, grad } = xent.${x.fn}(yTrue, yPred, { ${opts.join(', ')} });`;
   }
   const c = rec[tab]?.code;
   return c || `No ${TABS.find((t) => t[0] === tab)[1]} equivalent for this case.`;
@@ -28,7 +29,7 @@ export function codeFor(rec, tab) {
 function altText(a) {
   if (typeof a === 'string') return esc(a);
   const code = a.keras?.code || a.code || a.className || '';
-  const note = a.note || a.why || a.explanation || '';
+  const note = a.summary || a.note || a.why || a.explanation || '';
   return `<code>${esc(code)}</code>${note ? ` ${esc(note)}` : ''}`;
 }
 
@@ -106,7 +107,7 @@ export function mountRecommend(root, ctx) {
       q('[data-rec-activation]').innerHTML = rec.activation
         ? `Last layer activation: <strong>${esc(rec.activation)}</strong>` : '';
       q('[data-rec-code]').textContent = codeFor(rec, s.tab);
-      q('[data-rec-note]').textContent = s.tab === 'pytorch' ? rec.pytorch?.note || '' : '';
+      q('[data-rec-note]').textContent = rec[s.tab]?.note || '';
       q('[data-rec-explanation]').textContent = rec.explanation || '';
       const alts = rec.alternatives || [];
       q('[data-rec-alternatives]').innerHTML = alts.length
