@@ -337,6 +337,17 @@ describe('tensors in wasm memory and caller-supplied outputs', () => {
     t.free(); // freeing twice is harmless
   });
 
+  test('without caller buffers every call returns fresh arrays that later calls do not overwrite', () => {
+    const a = xent.sparseSoftmaxCrossEntropyWithLogits([1], [1, 2, 3], { gradient: true });
+    const keep = [Array.from(a.losses), Array.from(a.grad)];
+    const big = f32(3 * 100, () => uniform(-1, 1));
+    const b = xent.sparseSoftmaxCrossEntropyWithLogits([0], [3, 2, 1], { gradient: true });
+    const c = xent.sigmoidCrossEntropyWithLogits(big, big, { gradient: true });
+    assert.notEqual(a.grad, b.grad);
+    assert.equal(c.losses.buffer === a.losses.buffer, false);
+    assert.deepEqual([Array.from(a.losses), Array.from(a.grad)], keep);
+  });
+
   test('caller buffers receive the outputs, and the same objects are returned', () => {
     const losses = new Float32Array(2);
     const grad = new Float32Array(6);
