@@ -35,7 +35,7 @@ export const SCHEMA = {
   reduction: enumOf(['sum_over_batch_size', 'sum'], 'sum_over_batch_size'),
   curve: int(0, 39, 0),
   tab: enumOf(['keras', 'tfnn', 'tfjs', 'pytorch', 'xent'], 'keras'),
-  'numeric-logit': num(-1e30, 1e30, -100),
+  'numeric-logit': num(-1e30, 1e30, -200),
   'numeric-label': int(0, 1, 1),
   hide: { type: 'tokens', default: [] },
 };

@@ -88,7 +88,7 @@ export function mountNumerics(root, ctx) {
       const cls = (v) => (Number.isFinite(v) ? '' : ' class="bad"');
       q('[data-ntable]').innerHTML = `<caption>Binary cross-entropy at z = ${fmt(z)}, y = ${y}</caption>
         <thead><tr><th scope="col">computation</th><th scope="col">value fed</th><th scope="col">loss</th><th scope="col">gradient</th></tr></thead><tbody>${
-        r.map((x) => `<tr${x.best ? ' class="best"' : ''}><th scope="row">${x.name}</th><td>${x.fed}</td><td${cls(x.loss)}>${fmt(x.loss)}</td><td${cls(x.grad)}>${fmt(x.grad)} <small>d/d${x.wrt}</small></td></tr>`).join('')}</tbody>`;
+        r.map((x) => `<tr${x.best ? ' class="best"' : ''}><th scope="row">${x.name}</th><td data-label="value fed">${x.fed}</td><td data-label="loss"${cls(x.loss)}>${fmt(x.loss)}</td><td data-label="gradient"${cls(x.grad)}>${fmt(x.grad)} <small>d/d${x.wrt}</small></td></tr>`).join('')}</tbody>`;
       return r;
     },
   };
