@@ -8,11 +8,16 @@
 // Every function takes flat arrays (row-major [batch, classes]) and returns
 // { loss, losses, grad } in float64: `losses` are the weighted per-example
 // losses, `grad` the gradient of the reduced loss (of the sum of `losses` with
-// reduction 'none'), `loss` undefined with reduction 'none'.
+// reduction 'none'), `loss` undefined with reduction 'none'. Losses beyond
+// the float32 range saturate at FLT_MAX, as xent.h specifies.
 
 /** Keras' clip bounds as float32 values (semantics.md section 1). */
 export const EPS = Math.fround(1e-7); // 0x33D6BF95
 export const ONE_MINUS_EPS = 1 - 2 ** -23; // 0x3F7FFFFE
+
+/** The largest float32; xent saturates a loss beyond it (src/xent.h: finite in, finite out). */
+export const FLT_MAX = 3.4028234663852886e38;
+const narrow = (v) => (v > FLT_MAX ? FLT_MAX : v < -FLT_MAX ? -FLT_MAX : v);
 
 const clip = (v) => Math.min(Math.max(v, EPS), ONE_MINUS_EPS);
 // The clip passes the gradient on the closed interval, zero strictly outside.
@@ -104,12 +109,13 @@ function reduce(L, dL, cls, valid, o, classes) {
   const grad = new Float64Array(batch * classes);
   let sum = 0;
   for (let b = 0; b < batch; b++) {
-    losses[b] = valid[b] ? w[b] * L[b] : 0;
-    sum += losses[b];
+    const lb = valid[b] ? w[b] * L[b] : 0;
+    sum += lb;
+    losses[b] = narrow(lb);
     const scale = valid[b] && denominator !== 0 ? w[b] / denominator : 0;
     for (let j = 0; j < classes; j++) grad[b * classes + j] = scale === 0 ? 0 : scale * dL[b][j];
   }
-  const loss = o.reduction === 'none' ? undefined : denominator === 0 ? 0 : sum / denominator;
+  const loss = o.reduction === 'none' ? undefined : denominator === 0 ? 0 : narrow(sum / denominator);
   return { loss, losses, grad };
 }
 
@@ -303,7 +309,7 @@ export function sigmoidCrossEntropyWithLogits(labels, logits) {
   const losses = new Float64Array(n);
   const grad = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    losses[i] = sigmoidXent(logits[i], labels[i]);
+    losses[i] = narrow(sigmoidXent(logits[i], labels[i]));
     grad[i] = sigmoid(logits[i]) - labels[i];
   }
   return { losses, grad };
@@ -317,7 +323,7 @@ export function weightedCrossEntropyWithLogits(labels, logits, posWeight) {
     const x = logits[i];
     const z = labels[i];
     const l = 1 + (posWeight - 1) * z;
-    losses[i] = (1 - z) * x + l * (Math.log1p(Math.exp(-Math.abs(x))) + Math.max(-x, 0));
+    losses[i] = narrow((1 - z) * x + l * (Math.log1p(Math.exp(-Math.abs(x))) + Math.max(-x, 0)));
     grad[i] = l * sigmoid(x) - posWeight * z;
   }
   return { losses, grad };
@@ -337,7 +343,7 @@ export function softmaxCrossEntropyWithLogits(labels, logits, batch, classes) {
       if (Y[b][j] !== 0) L += Y[b][j] * (lse - Z[b][j]);
       grad[b * classes + j] = ySum * sm[j] - Y[b][j];
     }
-    losses[b] = L;
+    losses[b] = narrow(L);
   }
   return { losses, grad };
 }
@@ -349,7 +355,7 @@ export function sparseSoftmaxCrossEntropyWithLogits(labels, logits, batch, class
   for (let b = 0; b < batch; b++) {
     const y = labels[b];
     if (!(y >= 0 && y < classes)) throw new RangeError(`reference: label ${y} out of range`);
-    losses[b] = logSumExp(Z[b]) - Z[b][y];
+    losses[b] = narrow(logSumExp(Z[b]) - Z[b][y]);
     const sm = softmax(Z[b]);
     for (let j = 0; j < classes; j++) grad[b * classes + j] = sm[j] - (j === y ? 1 : 0);
   }
