@@ -37,12 +37,10 @@ export async function measure(peers, opts = {}) {
   const state = [];
   for (const peer of peers) {
     if (peer.enter) await peer.enter();
-    const first = performance.now();
     let loss = peer.call();
     const start = performance.now();
-    // A peer slower than a second is warm after one call (its estimate is that call).
-    let best = start - first > 1000 ? start - first : Infinity;
-    let calls = best < Infinity ? 1 : 0;
+    let best = Infinity;
+    let calls = 0;
     while (calls < 1 || performance.now() - start < warmMs) {
       const t0 = performance.now();
       loss = peer.call();

@@ -4,6 +4,7 @@
  * (src/xent_math.h) and flags as the library, so that `node bench/passes.js`
  * can say which pass limits a kernel and what a change would buy. Every
  * function returns a value that depends on its work, so none is optimised away. */
+#include <float.h>
 #include <stddef.h>
 #include <string.h>
 #include <wasm_simd128.h>
@@ -312,4 +313,83 @@ float map_exp_tab(const float *x, size_t n, float *out, const v128_t *kp) {
     wasm_v128_store(out + i + 12, y3);
   }
   return out[n - 1];
+}
+
+/* W2 (soft labels, no smoothing) with the per-element work in float32 and
+ * only the three row sums in f64x2: y (z - m) as a float32 product (every term
+ * has the same sign, so no cancellation), the gradient scale (r e - y) in
+ * float32 (absolute error <= ~1 ulp of max(r e, y) times scale). */
+double w2_f32(const float *y, const float *x, size_t rows, size_t cols, float *out) {
+  double acc = 0;
+  for (size_t r = 0; r < rows; r++, x += cols, y += cols, out += cols) {
+    v128_t m0 = wasm_v128_load(x), m1 = m0;
+    for (size_t j = 0; j < cols; j += 8) {
+      m0 = wasm_f32x4_pmax(m0, wasm_v128_load(x + j));
+      m1 = wasm_f32x4_pmax(m1, wasm_v128_load(x + j + 4));
+    }
+    m0 = wasm_f32x4_pmax(m0, m1);
+    m0 = wasm_f32x4_pmax(m0, wasm_i32x4_shuffle(m0, m0, 2, 3, 0, 1));
+    v128_t mv = wasm_f32x4_pmax(m0, wasm_i32x4_shuffle(m0, m0, 1, 0, 3, 2));
+    v128_t s = wasm_f64x2_splat(0), sy = s, syd = s;
+    for (size_t j = 0; j < cols; j += 8) {
+      v128_t d0 = wasm_f32x4_pmax(wasm_f32x4_sub(wasm_v128_load(x + j), mv), F(-FLT_MAX));
+      v128_t d1 = wasm_f32x4_pmax(wasm_f32x4_sub(wasm_v128_load(x + j + 4), mv), F(-FLT_MAX));
+      v128_t y0 = wasm_v128_load(y + j), y1 = wasm_v128_load(y + j + 4);
+      v128_t e0 = xent_exp_f32x4(d0), e1 = xent_exp_f32x4(d1);
+      s = sum64(s, wasm_f32x4_add(e0, e1));
+      sy = sum64(sy, wasm_f32x4_add(y0, y1));
+      syd = sum64(sum64(syd, wasm_f32x4_mul(y0, d0)), wasm_f32x4_mul(y1, d1));
+      wasm_v128_store(out + j, e0);
+      wasm_v128_store(out + j + 4, e1);
+    }
+    double ssum = hsum64(s), sysum = hsum64(sy);
+    v128_t rv = F((float)(sysum / ssum)), cv = F(1.0f / 4096.0f);
+    for (size_t j = 0; j < cols; j += 4)
+      wasm_v128_store(out + j, wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(out + j), rv), wasm_v128_load(y + j)), cv));
+    acc += sysum * ssum - hsum64(syd);
+  }
+  return acc;
+}
+
+/* The three softmax passes with the exps of an iteration added pairwise in
+ * float32 ((e0 + e1) + (e2 + e3), at most 2 roundings of positive terms) and
+ * promoted once, instead of promoting every vector. */
+double pass_softmax3_pair(const float *x, size_t rows, size_t cols, float *out) {
+  double acc = 0;
+  for (size_t r = 0; r < rows; r++, x += cols, out += cols) {
+    v128_t m0 = wasm_v128_load(x), m1 = m0;
+    for (size_t j = 0; j < cols; j += 8) {
+      m0 = wasm_f32x4_pmax(m0, wasm_v128_load(x + j));
+      m1 = wasm_f32x4_pmax(m1, wasm_v128_load(x + j + 4));
+    }
+    m0 = wasm_f32x4_pmax(m0, m1);
+    m0 = wasm_f32x4_pmax(m0, wasm_i32x4_shuffle(m0, m0, 2, 3, 0, 1));
+    v128_t mv = wasm_f32x4_pmax(m0, wasm_i32x4_shuffle(m0, m0, 1, 0, 3, 2));
+    v128_t s = wasm_f64x2_splat(0);
+    size_t j = 0;
+    for (; j + 16 <= cols; j += 16) {
+      v128_t e0 = xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(x + j), mv));
+      v128_t e1 = xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(x + j + 4), mv));
+      v128_t e2 = xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(x + j + 8), mv));
+      v128_t e3 = xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(x + j + 12), mv));
+      s = sum64(s, wasm_f32x4_add(wasm_f32x4_add(e0, e1), wasm_f32x4_add(e2, e3)));
+      wasm_v128_store(out + j, e0);
+      wasm_v128_store(out + j + 4, e1);
+      wasm_v128_store(out + j + 8, e2);
+      wasm_v128_store(out + j + 12, e3);
+    }
+    for (; j < cols; j += 4) {
+      v128_t e0 = xent_exp_f32x4(wasm_f32x4_sub(wasm_v128_load(x + j), mv));
+      s = sum64(s, e0);
+      wasm_v128_store(out + j, e0);
+    }
+    double sum = hsum64(s);
+    v128_t cv = F((float)(1.0 / sum));
+    for (j = 0; j < cols; j += 8) {
+      wasm_v128_store(out + j, wasm_f32x4_mul(wasm_v128_load(out + j), cv));
+      wasm_v128_store(out + j + 4, wasm_f32x4_mul(wasm_v128_load(out + j + 4), cv));
+    }
+    acc += sum;
+  }
+  return acc;
 }

@@ -15,7 +15,7 @@ import { loadWasm } from './wasm.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'bench/passes.c');
 const out = path.join(root, 'node_modules/.cache/xent-bench/passes.wasm');
-const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'map_softplus_poly', 'w3_fused_poly', 'w4_fused_nodiv', 'exp_consts', 'map_exp_tab', 'xent_simd', 'malloc', 'free'];
+const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'map_softplus_poly', 'w3_fused_poly', 'w4_fused_nodiv', 'exp_consts', 'map_exp_tab', 'w2_f32', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
 
 function compile() {
   const newest = Math.max(statSync(src).mtimeMs, statSync(path.join(root, 'src/xent_math.h')).mtimeMs);
@@ -32,7 +32,10 @@ function data(kind, n) {
   let s = 12345;
   const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
   for (let i = 0; i < n; i++) x[i] = kind === 'probs' ? u() : 3 * (u() + u() + u() - 1.5) * 1.4;
-  const labels = kind === 'sparse' ? Int32Array.from({ length: n / 1000 }, () => Math.floor(u() * 1000)) : Float32Array.from(x, () => (u() < 0.1 ? 1 : 0));
+  let labels;
+  if (kind === 'sparse') labels = Int32Array.from({ length: n / 1000 }, () => Math.floor(u() * 1000));
+  else if (kind === 'soft') labels = Float32Array.from(x, () => u() / 500);
+  else labels = Float32Array.from(x, () => (u() < 0.1 ? 1 : 0));
   return { x, labels };
 }
 
@@ -47,6 +50,7 @@ async function main() {
   const kTab = pw.ex.exp_consts();
   for (const [id, kind, fn, fromLogits] of [
     ['W1', 'sparse', 'xent_sparse_categorical_crossentropy', 1],
+    ['W2', 'soft', 'xent_categorical_crossentropy', 1],
     ['W3', 'sigmoid', 'xent_binary_crossentropy', 1],
     ['W4', 'probs', 'xent_binary_crossentropy', 0],
   ]) {
@@ -75,6 +79,12 @@ async function main() {
         { name: 'pass 2, 4 exps per iteration (as sparse.c)', call: () => P.pass_exp_sum64_u16(qX, rows, cols, qO) },
         { name: 'pass 2 without the store (loss only)', call: () => P.pass_exp_sum64_nostore(qX, rows, cols) },
         { name: 'passes 1+2+3 (no labels, no checks)', call: () => P.pass_softmax3(qX, rows, cols, qO) },
+        { name: 'passes 1+2+3, exps added pairwise in f32, one promote per 16', call: () => P.pass_softmax3_pair(qX, rows, cols, qO) },
+      );
+    } else if (kind === 'soft') {
+      peers.push(
+        { name: 'passes 1+2+3 of W1 (no labels)', call: () => P.pass_softmax3(qX, rows, cols, qO) },
+        { name: 'W2 with float32 element work, f64x2 row sums', call: () => P.w2_f32(qY, qX, rows, cols, qO) },
       );
     } else if (kind === 'sigmoid') {
       peers.push(
