@@ -422,6 +422,18 @@ describe('extreme inputs give finite results that match the reference', () => {
     }
   });
 
+  test('a loss beyond the float32 range saturates at FLT_MAX instead of becoming Infinity', () => {
+    const z = [[3.4e38, -3.4e38]];
+    for (const r of [
+      xent.sparseSoftmaxCrossEntropyWithLogits([1], z, { gradient: true }),
+      xent.sparseCategoricalCrossentropy([1], z, { fromLogits: true, gradient: true }),
+      xent.categoricalCrossentropy([[0, 1]], z, { fromLogits: true, gradient: true }),
+    ]) {
+      assert.equal(r.losses[0], R.FLT_MAX);
+      assert.deepEqual(Array.from(r.grad), [1, -1]);
+    }
+  });
+
   test('the tf.nn ops at logits of +-1e30', () => {
     const z = new Float32Array([1e30, -1e30, 0, 90]);
     const y = new Float32Array([0.25, 1, 0, 0.75]);
