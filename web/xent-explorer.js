@@ -37,6 +37,7 @@ const MOUNT = {
 };
 
 let uid = 0;
+const camel = (k) => k.replace(/-(\w)/g, (_, c) => c.toUpperCase());
 
 export class XentExplorer extends HTMLElement {
   static get observedAttributes() {
@@ -232,4 +233,17 @@ export class XentExplorer extends HTMLElement {
       }
     }, 400);
   }
+}
+
+// Every state key is also a property (camelCase: el.fromLogits = false), like
+// the attributes (kebab-case: from-logits="false").
+for (const key of KEYS) {
+  Object.defineProperty(XentExplorer.prototype, camel(key), {
+    get() {
+      return structuredClone(this._state[key]);
+    },
+    set(value) {
+      this._set({ [key]: value });
+    },
+  });
 }

@@ -219,6 +219,16 @@ test('the embed page presets the state from attributes and hides the panels it n
     document.querySelector('xent-explorer').addEventListener('change', (e) => ok(e.detail), { once: true })));
   await page.locator('xent-explorer input[data-key="from-logits"]').setChecked(false);
   assert.equal((await detail)['from-logits'], false);
+  // Attributes set later and camelCase properties both change the state.
+  const later = await page.evaluate(async () => {
+    const el = document.querySelector('xent-explorer');
+    el.setAttribute('batch', '2');
+    el.labelSmoothing = 0.2;
+    await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+    return { batch: el.batch, ls: el.state['label-smoothing'], examples: el.shadowRoot.querySelectorAll('.ex').length,
+      call: el.shadowRoot.querySelector('[data-call]').textContent };
+  });
+  assert.deepEqual(later, { batch: 2, ls: 0.2, examples: 2, call: 'xent.binaryCrossentropy(yTrue, yPred, { fromLogits: false, labelSmoothing: 0.2 })' });
   await context.close();
 });
 

@@ -46,7 +46,8 @@ export function mountLive(root, ctx) {
     <p class="wrt" data-wrt></p>
     <ul class="warnings banner" data-part="warnings" data-banner></ul>
     <p class="legend" aria-hidden="true"><span class="key kz"></span> z, drag or use arrow keys
-      <span class="key kp"></span> probability the loss uses <span class="key kg"></span> gradient</p>
+      <span class="key kp"></span> probability the loss uses <span class="key kg"></span> gradient
+      <span class="key kc"></span> the logit the curves vary</p>
     <div class="examples" data-examples></div>
     <p class="total">Reduced loss (<span data-red></span>): <output data-loss></output></p>
     <details data-part="tables" class="table-wrap"><summary>Numbers as a table</summary><div data-table></div></details>`;
