@@ -193,8 +193,10 @@ static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
 }
 
 /* ---- Kernels at width 4 ---------------------------------------------------------
- * Eight elements per step; then the last 1-7, four at a time, through a zeroed
- * local copy whose padding lanes are masked out of the sum and never stored. */
+ * Eight elements (two f32x4 steps) per iteration. The last 1-7 elements run
+ * through the same two steps on a zeroed local copy; their padding lanes are
+ * masked out of the sum and never stored. One copy of each step per kernel
+ * keeps the module small. */
 
 /* One f32x4 step of binary_crossentropy: smooths the labels, returns the
  * losses, *g the gradients (unscaled). */
@@ -211,35 +213,34 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
                                                 const int logits) {
   const v128_t va = wasm_f32x4_splat(a), vc = wasm_f32x4_splat(c), vs = wasm_f32x4_splat(scale);
   v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, s2 = s0, s3 = s0, d0, d1;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    v128_t l0 = bce_step_f32x4(y + i, p + i, va, vc, &d0, logits);
-    v128_t l1 = bce_step_f32x4(y + i + 4, p + i + 4, va, vc, &d1, logits);
+  float yt[8], pt[8], out[8];
+  for (size_t i = 0; i < n; i += 8) {
+    size_t r = n - i;
+    const float *yb = y + i, *pb = p + i;
+    if (r < 8) {
+      memset(yt, 0, sizeof yt), memset(pt, 0, sizeof pt);
+      memcpy(yt, yb, r * sizeof(float)), memcpy(pt, pb, r * sizeof(float));
+      yb = yt, pb = pt;
+    }
+    v128_t l0 = bce_step_f32x4(yb, pb, va, vc, &d0, logits);
+    v128_t l1 = bce_step_f32x4(yb + 4, pb + 4, va, vc, &d1, logits);
+    if (r < 8) {
+      l0 = wasm_v128_and(l0, lanes_below(r));
+      l1 = wasm_v128_and(l1, lanes_below(r > 4 ? r - 4 : 0));
+    }
     acc_f64(&s0, &s1, l0);
     acc_f64(&s2, &s3, l1);
     if (losses) {
-      wasm_v128_store(losses + i, narrow_f32x4(l0));
-      wasm_v128_store(losses + i + 4, narrow_f32x4(l1));
+      float *dst = r < 8 ? out : losses + i;
+      wasm_v128_store(dst, narrow_f32x4(l0));
+      wasm_v128_store(dst + 4, narrow_f32x4(l1));
+      if (r < 8) memcpy(losses + i, out, r * sizeof(float));
     }
     if (g) {
-      wasm_v128_store(g + i, wasm_f32x4_mul(d0, vs));
-      wasm_v128_store(g + i + 4, wasm_f32x4_mul(d1, vs));
-    }
-  }
-  for (; i < n; i += 4) {
-    size_t r = n - i < 4 ? n - i : 4;
-    float yt[4] = {0}, pt[4] = {0}, out[4];
-    memcpy(yt, y + i, r * sizeof(float));
-    memcpy(pt, p + i, r * sizeof(float));
-    v128_t l0 = wasm_v128_and(bce_step_f32x4(yt, pt, va, vc, &d0, logits), lanes_below(r));
-    acc_f64(&s0, &s1, l0);
-    if (losses) {
-      wasm_v128_store(out, narrow_f32x4(l0));
-      memcpy(losses + i, out, r * sizeof(float));
-    }
-    if (g) {
-      wasm_v128_store(out, wasm_f32x4_mul(d0, vs));
-      memcpy(g + i, out, r * sizeof(float));
+      float *dst = r < 8 ? out : g + i;
+      wasm_v128_store(dst, wasm_f32x4_mul(d0, vs));
+      wasm_v128_store(dst + 4, wasm_f32x4_mul(d1, vs));
+      if (r < 8) memcpy(g + i, out, r * sizeof(float));
     }
   }
   return sum_f64(wasm_f64x2_add(s0, s2), wasm_f64x2_add(s1, s3));
@@ -266,32 +267,28 @@ static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q,
                               float *g) {
   const v128_t vq = wasm_f32x4_splat(q), vqm1 = wasm_f32x4_splat(q - 1.0f);
   v128_t d0, d1;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    v128_t l0 = logit_step_f32x4(x + i, z + i, vq, vqm1, &d0);
-    v128_t l1 = logit_step_f32x4(x + i + 4, z + i + 4, vq, vqm1, &d1);
+  float zt[8], xt[8], out[8];
+  for (size_t i = 0; i < n; i += 8) {
+    size_t r = n - i;
+    const float *zb = z + i, *xb = x + i;
+    if (r < 8) {
+      memset(zt, 0, sizeof zt), memset(xt, 0, sizeof xt);
+      memcpy(zt, zb, r * sizeof(float)), memcpy(xt, xb, r * sizeof(float));
+      zb = zt, xb = xt;
+    }
+    v128_t l0 = logit_step_f32x4(xb, zb, vq, vqm1, &d0);
+    v128_t l1 = logit_step_f32x4(xb + 4, zb + 4, vq, vqm1, &d1);
     if (losses) {
-      wasm_v128_store(losses + i, l0);
-      wasm_v128_store(losses + i + 4, l1);
+      float *dst = r < 8 ? out : losses + i;
+      wasm_v128_store(dst, l0);
+      wasm_v128_store(dst + 4, l1);
+      if (r < 8) memcpy(losses + i, out, r * sizeof(float));
     }
     if (g) {
-      wasm_v128_store(g + i, d0);
-      wasm_v128_store(g + i + 4, d1);
-    }
-  }
-  for (; i < n; i += 4) {
-    size_t r = n - i < 4 ? n - i : 4;
-    float zt[4] = {0}, xt[4] = {0}, out[4];
-    memcpy(zt, z + i, r * sizeof(float));
-    memcpy(xt, x + i, r * sizeof(float));
-    v128_t l0 = logit_step_f32x4(xt, zt, vq, vqm1, &d0);
-    if (losses) {
-      wasm_v128_store(out, l0);
-      memcpy(losses + i, out, r * sizeof(float));
-    }
-    if (g) {
-      wasm_v128_store(out, d0);
-      memcpy(g + i, out, r * sizeof(float));
+      float *dst = r < 8 ? out : g + i;
+      wasm_v128_store(dst, d0);
+      wasm_v128_store(dst + 4, d1);
+      if (r < 8) memcpy(g + i, out, r * sizeof(float));
     }
   }
 }
