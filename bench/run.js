@@ -7,7 +7,7 @@
 // pass that only reads the predictions, and one that only computes exp of them
 // and stores it; bench/wasm.js). Prints the tables and the targets of issue 6,
 // and saves everything to bench/results/<date>.json.
-//   node bench/run.js [--quick] [--no-tf] [--only=W1,W5,sweep] [--dist=DIR with the two .wasm]
+//   node bench/run.js [--quick] [--no-tf] [--only=W1,W5,sweep] [--dist=DIR with the two .wasm] [--markdown]
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
@@ -326,6 +326,7 @@ async function main() {
   results.targets = targets(results);
   printTargets(results.targets);
   results.seconds = (performance.now() - started) / 1e3;
+  if (argv.includes('--markdown')) console.log(`\n${markdown(results)}`);
   const dir = path.join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
@@ -392,6 +393,36 @@ async function sweep(api, simdBin, scalarBin, tfx) {
   }
   console.log('call overhead under 25% of the cost from n =', Object.entries(knee).map(([k, v]) => `${k}: ${v}`).join('; '));
   return { points, knee };
+}
+
+/** The workload tables as one markdown table (peers x workloads) plus the targets, for the README. */
+function markdown(results) {
+  const wls = results.workloads;
+  const names = [];
+  for (const wl of wls) for (const p of wl.peers) if (!names.includes(p.name)) names.push(p.name);
+  const head = `| peer | ${wls.map((w) => `${w.id} median (M el/s, time / xent SIMD)`).join(' | ')} |`;
+  const sep = `|---|${wls.map(() => '---:').join('|')}|`;
+  const rows = names.map((name) => {
+    const cells = wls.map((wl) => {
+      const p = wl.peers.find((q) => q.name === name);
+      if (!p) return '';
+      return `${fmtTime(p.ms)} (${fmtRate(p.rate)}, ${(p.ms / wl.peers[0].ms).toPrecision(3)}x)`;
+    });
+    return `| ${name} | ${cells.join(' | ')} |`;
+  });
+  const t = results.targets.map((x) => `| ${x.workload} | ${x.what} | ${x.value.toPrecision(3)} | ${x.goal} | ${x.met ? 'yes' : '**no**'} | ${x.byMin.toPrecision(3)} |`);
+  const m = results.machine;
+  return [
+    `Measured ${results.date.slice(0, 16).replace('T', ' ')} UTC, Node ${m.node}, ${m.cpu} (${m.cores} cores), load average ${m.loadavg[0]}.`,
+    '',
+    head,
+    sep,
+    ...rows,
+    '',
+    '| | target | median ratio | goal | met | ratio of fastest samples |',
+    '|---|---|---:|---|---|---:|',
+    ...t,
+  ].join('\n');
 }
 
 // ---- Targets of issue 6. ----
