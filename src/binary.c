@@ -20,7 +20,7 @@
  * (1-z) x + l (log1p(exp(-|x|)) + relu(-x)) (any q) with the cancelling terms
  * gathered: for z in [0, 1] and q >= 0 every term is >= 0, so there is no
  * cancellation, and logits of +-1e30 give 1e30 (1-z) or 1e30 q z, finite.
- * Clips and relus are select-free compares (pmin/pmax, bitselect) in the
+ * Clips and relus are branch-free (pmin/pmax, compare + bitselect) in the
  * f32x4 kernels and the same conditional expressions in the scalar ones, so
  * both round identically element by element. */
 #include <float.h>
@@ -40,8 +40,8 @@
 /* ---- One element at width 1 -------------------------------------------- */
 
 /* Probability path; y is the smoothed label. Returns the loss, *g the gradient.
- * p' and q lie in [1e-7, 1 - 2^-24], positive and normal, so the log core runs
- * without xent_log's special cases (15% faster); only NaN needs passing on. */
+ * p' and q = fl(1 - p') lie in [1e-7, 1), positive and normal, so the log core
+ * runs without xent_log's special cases (15% faster); only NaN needs passing on. */
 static inline float prob_elem_scalar(float p, float y, float *g) {
   float pc = p < XENT_EPS ? XENT_EPS : p;                 /* pmax(p, eps) */
   pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc; /* pmin(pc, 1-eps) */
