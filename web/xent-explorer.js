@@ -9,6 +9,7 @@
 import * as xent from '../js/index.js';
 import { KEYS, PANELS, PARTS, applyPatch, defaults, fromEntries, fromHash, toHash } from './state.js';
 import { situation, fmt } from './model.js';
+import { css } from './styles.js';
 import { mountChoose } from './panels/choose.js';
 import { mountRecommend } from './panels/recommend.js';
 import { mountLive } from './panels/live.js';
@@ -112,12 +113,11 @@ export class XentExplorer extends HTMLElement {
 
   _build() {
     this._built = true;
-    const css = new URL('./explorer.css', import.meta.url);
     const sections = PANELS.map(
       (p) => `<section class="panel panel-${p}" data-part="${p}" aria-labelledby="${this._id}-${p}">
         <h2 id="${this._id}-${p}">${TITLES[p]}</h2><div class="body"></div></section>`,
     ).join('');
-    this.shadowRoot.innerHTML = `<link rel="stylesheet" href="${css}">
+    this.shadowRoot.innerHTML = `<style>${css}</style>
       <div class="xe" part="root">
         <header class="top"><h1 class="title">Cross-entropy explorer</h1>
           <span class="badge" data-backend>loading wasm…</span></header>

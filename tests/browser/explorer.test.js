@@ -9,7 +9,10 @@
 // prints the input-to-numbers latency and the page's transferred size.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import * as esbuild from 'esbuild';
+import { serve } from '../../scripts/serve.js';
 import { fileURLToPath } from 'node:url';
 import * as xent from '../../js/index.js';
 import { recommend } from '../../js/recommend.js';
@@ -359,4 +362,28 @@ test('input-to-numbers latency (median of 50 key presses) and screenshots', asyn
   assert.ok(overflow <= 360, `no horizontal scrolling at 360 px (page is ${overflow} px wide)`);
   await narrow.context.close();
   await context.close();
+});
+
+test('bundled by esbuild into one file, the element still loads its styles and the SIMD build', async () => {
+  const dir = mkdtempSync(`${os.tmpdir()}/xent-explorer-bundle-`);
+  await esbuild.build({ entryPoints: [`${ROOT}web/define.js`], bundle: true, format: 'esm', outfile: `${dir}/app.js`, logLevel: 'silent' });
+  writeFileSync(`${dir}/index.html`, '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bundle</title><link rel="icon" href="data:,">' +
+    '<script type="module" src="app.js"></script></head><body><xent-explorer labels="onehot" hide="learn"></xent-explorer></body></html>');
+  const server = await serve({ root: dir, port: 0 });
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`http://127.0.0.1:${server.port}/index.html`);
+  await page.waitForFunction(() => document.querySelector('xent-explorer')?.renderedAt > 0);
+  const info = await page.evaluate(() => {
+    const el = document.querySelector('xent-explorer');
+    return { backend: el.backend, labels: el.labels, styled: getComputedStyle(el).display,
+      call: el.shadowRoot.querySelector('[data-call]').textContent };
+  });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(info, { backend: 'wasm-simd', labels: 'onehot', styled: 'block', call: 'xent.categoricalCrossentropy(yTrue, yPred, { fromLogits: true })' });
+  await context.close();
+  await server.close();
 });
