@@ -6,7 +6,10 @@
  *
  * Logits path, per row (issue 6): pass 1 finds m = max z; pass 2 computes
  * e_j = exp(z_j - m), kept in the gradient row when one is wanted, and
- * S = sum e in double; the loss is log S - (z_y - m) with z_y - m in double,
+ * S = sum e in double. Pass 1 runs on its own only for the first row (and
+ * after an ignored one): every other row's maximum is found during the
+ * previous row's pass 2, so that reading the row from memory overlaps
+ * computation instead of stalling a pass that has nothing else to do; the loss is log S - (z_y - m) with z_y - m in double,
  * finite for any finite logits (decision 6). Pass 3, on the row still in
  * cache, scales e by scale / S; the label's element, the one place where
  * softmax - 1 cancels, is then recomputed in double.
@@ -47,18 +50,30 @@ static inline float label_prob_grad(float p, double s, double scale) {
 
 /* ---- Logits: one row of logsumexp(z) - z_y ---------------------------------- */
 
-XENT_MAYBE_UNUSED static double sparse_softmax_row_scalar(int32_t label, const float *z,
-                                                          size_t n, double scale, float *g) {
-  /* Pass 1: the row maximum. */
+/* Pass 1 of a batch's first row (and of a row after an ignored one): the row
+ * maximum. Every other row gets its maximum from the previous row's pass 2,
+ * so that reading it from memory overlaps that row's exponentials. */
+XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
   float m = z[0];
   for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
-  /* Pass 2: exponentials and their sum. */
+  return m;
+}
+
+/* One row given its maximum m; also stores the maximum of zn[0..n) (the next
+ * row, or z itself for the last one) in *mn. */
+XENT_MAYBE_UNUSED static double sparse_softmax_row_scalar(int32_t label, const float *z,
+                                                          size_t n, float m, const float *zn,
+                                                          float *mn, double scale, float *g) {
+  /* Pass 2: exponentials and their sum; the next row's maximum. */
   double s = 0.0;
+  float mx = zn[0];
   for (size_t j = 0; j < n; j++) {
     float e = xent_exp_scalar(z[j] - m);
     if (g) g[j] = e;
     s += (double)e;
+    mx = mx < zn[j] ? zn[j] : mx;
   }
+  *mn = mx;
   /* Pass 3: scale softmax, then the label's element softmax - 1 in double. */
   if (g) {
     float ey = g[label];
@@ -115,7 +130,13 @@ static inline void store_tail(float *dst, v128_t v, size_t t) {
 static inline v128_t tail_keep(size_t t) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)t));
 }
-static inline float row_max_f32x4(const float *z, size_t n) {
+static inline float hmax_f32x4(v128_t m) {
+  m = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 2, 3, 0, 1));
+  m = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2));
+  return wasm_f32x4_extract_lane(m, 0);
+}
+/* Pass 1 of a batch's first row (and of a row after an ignored one). */
+static float row_max_f32x4(const float *z, size_t n) {
   size_t n4 = n & ~(size_t)3;
   v128_t m0 = wasm_f32x4_splat(z[0]), m1 = m0;
   size_t j = 0;
@@ -125,9 +146,7 @@ static inline float row_max_f32x4(const float *z, size_t n) {
   }
   for (; j < n4; j += 4) m0 = wasm_f32x4_pmax(m0, wasm_v128_load(z + j));
   m0 = wasm_f32x4_pmax(m0, wasm_f32x4_pmax(m1, load_tail(z + n4, n - n4, z[0])));
-  m0 = wasm_f32x4_pmax(m0, wasm_i32x4_shuffle(m0, m0, 2, 3, 0, 1));
-  m0 = wasm_f32x4_pmax(m0, wasm_i32x4_shuffle(m0, m0, 1, 0, 3, 2));
-  return wasm_f32x4_extract_lane(m0, 0);
+  return hmax_f32x4(m0);
 }
 
 /* Pass 2 on four elements: e = exp(z - m), S += e. */
@@ -137,13 +156,11 @@ static inline v128_t exp_step_f32x4(v128_t zv, v128_t mv, v128_t *s) {
   return e;
 }
 
-static double sparse_softmax_row_f32x4(int32_t label, const float *z, size_t n, double scale,
-                                       float *g) {
+static double sparse_softmax_row_f32x4(int32_t label, const float *z, size_t n, float m,
+                                       const float *zn, float *mn, double scale, float *g) {
   size_t n4 = n & ~(size_t)3, t = n - n4;
-  /* Pass 1: the row maximum. */
-  float m = row_max_f32x4(z, n);
-  /* Pass 2: exponentials and their sum. */
-  v128_t mv = wasm_f32x4_splat(m);
+  /* Pass 2: exponentials and their sum; the next row's maximum. */
+  v128_t mv = wasm_f32x4_splat(m), x0 = wasm_f32x4_splat(zn[0]), x1 = x0;
   v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0;
   size_t j = 0;
   for (; j + 16 <= n4; j += 16) {
@@ -151,6 +168,10 @@ static double sparse_softmax_row_f32x4(int32_t label, const float *z, size_t n, 
     v128_t e1 = exp_step_f32x4(wasm_v128_load(z + j + 4), mv, &s1);
     v128_t e2 = exp_step_f32x4(wasm_v128_load(z + j + 8), mv, &s0);
     v128_t e3 = exp_step_f32x4(wasm_v128_load(z + j + 12), mv, &s1);
+    x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
+    x1 = wasm_f32x4_pmax(x1, wasm_v128_load(zn + j + 4));
+    x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j + 8));
+    x1 = wasm_f32x4_pmax(x1, wasm_v128_load(zn + j + 12));
     if (g) {
       wasm_v128_store(g + j, e0);
       wasm_v128_store(g + j + 4, e1);
@@ -160,6 +181,7 @@ static double sparse_softmax_row_f32x4(int32_t label, const float *z, size_t n, 
   }
   for (; j < n4; j += 4) {
     v128_t e = exp_step_f32x4(wasm_v128_load(z + j), mv, &s0);
+    x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
     if (g) wasm_v128_store(g + j, e);
   }
   if (t) {
@@ -167,8 +189,10 @@ static double sparse_softmax_row_f32x4(int32_t label, const float *z, size_t n, 
     v128_t keep = tail_keep(t);
     v128_t e = wasm_v128_and(xent_exp_f32x4(wasm_f32x4_sub(load_tail(z + n4, t, m), mv)), keep);
     s0 = wasm_f64x2_add(s0, wasm_f64x2_add(lo64(e), hi64(e)));
+    x1 = wasm_f32x4_pmax(x1, load_tail(zn + n4, t, zn[0]));
     if (g) store_tail(g + n4, e, t);
   }
+  *mn = hmax_f32x4(wasm_f32x4_pmax(x0, x1));
   double s = hsum64(wasm_f64x2_add(s0, s1));
   /* Pass 3: scale softmax, then the label's element softmax - 1 in double. */
   if (g) {
@@ -233,20 +257,29 @@ xent_status xent_sparse_categorical_crossentropy(const int32_t *y_true, const fl
   xent_status status = xent__plan_sparse(&plan, y_true, y_pred, batch, classes, opt, err);
   if (status) return status;
   double total = 0.0;
+  float m = 0.0f; /* the row maximum, when have_m */
+  int have_m = 0;
   for (size_t i = 0; i < batch; i++) {
     int32_t label = y_true[i];
     float *g = grad ? grad + i * classes : NULL;
     if (plan.opt.has_ignore_class && label == plan.opt.ignore_class) {
       if (losses) losses[i] = 0.0f;
       if (g) memset(g, 0, classes * sizeof(float));
+      have_m = 0;
       continue;
     }
     const float *p = y_pred + i * classes;
+    const float *next = i + 1 < batch ? p + classes : p;
     float w = xent__sparse_weight(&plan, i, label);
     double scale = (double)xent__grad_scale(&plan, w);
-    double l = plan.opt.from_logits
-                   ? XENT_KERNEL(sparse_softmax_row)(label, p, classes, scale, g)
-                   : XENT_KERNEL(sparse_prob_row)(label, p, classes, scale, g);
+    double l;
+    if (plan.opt.from_logits) {
+      if (!have_m) m = XENT_KERNEL(row_max)(p, classes);
+      l = XENT_KERNEL(sparse_softmax_row)(label, p, classes, m, next, &m, scale, g);
+      have_m = 1;
+    } else {
+      l = XENT_KERNEL(sparse_prob_row)(label, p, classes, scale, g);
+    }
     double wl = (double)w * l;
     if (losses) losses[i] = xent__narrow(wl);
     total += wl;
@@ -265,9 +298,11 @@ xent_status xent_sparse_softmax_cross_entropy_with_logits(const int32_t *labels,
   for (size_t i = 0; i < batch; i++)
     if (labels[i] < 0 || (size_t)labels[i] >= classes)
       return xent__fail(err, XENT_ERR_LABEL, "labels", i, (double)labels[i]);
+  float m = batch ? XENT_KERNEL(row_max)(logits, classes) : 0.0f;
   for (size_t i = 0; i < batch; i++) {
+    const float *z = logits + i * classes, *next = i + 1 < batch ? z + classes : z;
     float *g = grad ? grad + i * classes : NULL;
-    double l = XENT_KERNEL(sparse_softmax_row)(labels[i], logits + i * classes, classes, 1.0, g);
+    double l = XENT_KERNEL(sparse_softmax_row)(labels[i], z, classes, m, next, &m, 1.0, g);
     if (losses) losses[i] = xent__narrow(l);
   }
   return XENT_OK;
