@@ -186,6 +186,7 @@ export class XentExplorer extends HTMLElement {
       return;
     }
     this._dirty = false;
+    const t0 = performance.now();
     const s = this._state;
     this._applyHide(s.hide);
     let rec = null;
@@ -200,6 +201,7 @@ export class XentExplorer extends HTMLElement {
       results[p] = this._panels[p].update(s, rec, results);
     }
     this.renderedAt = performance.now();
+    this.renderMs = this.renderedAt - t0;
     this.dispatchEvent(new CustomEvent('change', { detail: this.state }));
     this._afterRender(s, rec, results.live);
   }

@@ -21,8 +21,8 @@ export async function start() {
   return {
     base,
     browser,
-    async open(path, { width = 1280, height = 900 } = {}) {
-      const context = await browser.newContext({ viewport: { width, height } });
+    async open(path, { width = 1280, height = 900, colorScheme = 'light' } = {}) {
+      const context = await browser.newContext({ viewport: { width, height }, colorScheme });
       const page = await context.newPage();
       const log = { errors: [], failed: [], bad: [], responses: [], foreign: [] };
       page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });
