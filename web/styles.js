@@ -51,7 +51,7 @@ export const css = `
 .top { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
 .title { font-size: 1.35rem; margin: 12px 0 8px; }
 .badge { font-size: 0.8rem; border: 1px solid var(--line); border-radius: 999px; padding: 1px 10px; color: var(--muted); }
-h2 { font-size: 1.05rem; margin: 0 0 8px; }
+h3 { font-size: 1.05rem; margin: 0 0 8px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 14px; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; min-width: 0; }
 .panel-live, .panel-curves, .panel-learn, .panel-numerics, .panel-paste { grid-column: 1 / -1; }

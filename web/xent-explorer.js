@@ -64,8 +64,7 @@ export class XentExplorer extends HTMLElement {
   }
 
   set state(value) {
-    this._state = applyPatch(this._state, value);
-    this._schedule();
+    this._set(value);
   }
 
   get backend() {
@@ -73,10 +72,15 @@ export class XentExplorer extends HTMLElement {
   }
 
   connectedCallback() {
-    if (!this._built) this._build();
-    this._state = this._readAttributes();
+    // The attributes (then the URL) set the state once; moving the element
+    // in the document keeps what the user did.
+    if (!this._built) {
+      this._build();
+      this._state = this._readAttributes();
+      if (this.hasAttribute('sync-url')) this._state = fromHash(location.hash, this._state);
+      if (this._early) this._state = applyPatch(this._state, this._early);
+    }
     if (this.hasAttribute('sync-url')) {
-      this._state = fromHash(location.hash, this._state);
       this._onHash = () => {
         const next = fromHash(location.hash, this._readAttributes());
         if (toHash(next) !== toHash(this._state)) {
@@ -115,11 +119,11 @@ export class XentExplorer extends HTMLElement {
     this._built = true;
     const sections = PANELS.map(
       (p) => `<section class="panel panel-${p}" data-part="${p}" aria-labelledby="${this._id}-${p}">
-        <h2 id="${this._id}-${p}">${TITLES[p]}</h2><div class="body"></div></section>`,
+        <h3 id="${this._id}-${p}">${TITLES[p]}</h3><div class="body"></div></section>`,
     ).join('');
     this.shadowRoot.innerHTML = `<style>${css}</style>
       <div class="xe" part="root">
-        <header class="top"><h1 class="title">Cross-entropy explorer</h1>
+        <header class="top"><h2 class="title">Cross-entropy explorer</h2>
           <span class="badge" data-backend>loading wasm…</span></header>
         <p class="error" data-error hidden></p>
         <div class="grid">${sections}</div>
@@ -141,6 +145,8 @@ export class XentExplorer extends HTMLElement {
   }
 
   _set(patch) {
+    // Properties set before the element is connected win over its attributes.
+    if (!this._built) this._early = { ...this._early, ...patch };
     this._state = applyPatch(this._state, patch);
     this._schedule();
   }
