@@ -83,9 +83,14 @@ fieldset.radios label:has(input:checked) { border-color: var(--accent); box-shad
 /* Recommend */
 .headline { font-size: 1.08rem; margin: 0 0 6px; overflow-wrap: anywhere; }
 .headline code { font-weight: 600; }
+.verdict { font-size: 0.8rem; border-radius: 999px; padding: 1px 8px; background: color-mix(in srgb, var(--prob) 18%, transparent); white-space: nowrap; }
+.verdict[data-verdict="mismatch"], .verdict[data-verdict="invalid"] { background: var(--err-bg); color: var(--err-fg); }
+.verdict[data-verdict="works"] { background: var(--warn-bg); color: var(--warn-fg); }
+.verdict:empty { display: none; }
 ul.warnings { list-style: none; padding: 0; margin: 6px 0; display: grid; gap: 6px; }
 li.warn, p.warn { background: var(--warn-bg); color: var(--warn-fg); border-radius: 6px; padding: 6px 10px; font-size: 0.92rem; }
 li.sev-error { background: var(--err-bg); color: var(--err-fg); }
+li.sev-info { background: color-mix(in srgb, var(--accent) 10%, var(--bg)); color: var(--fg); }
 [role="tablist"] { display: flex; flex-wrap: wrap; gap: 2px; border-bottom: 1px solid var(--line); }
 [role="tab"] { border: 1px solid transparent; border-bottom: 0; border-radius: 6px 6px 0 0; background: transparent; padding: 4px 10px; }
 [role="tab"][aria-selected="true"] { border-color: var(--line); background: var(--bg); font-weight: 600; }

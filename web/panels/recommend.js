@@ -12,6 +12,8 @@ const TABS = [
   ['xent', 'xent'],
 ];
 
+const VERDICTS = { correct: 'correct', works: 'works, with a change noted below', mismatch: 'mismatched', invalid: 'will not run' };
+
 export const esc = (s) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
@@ -35,7 +37,7 @@ function altText(a) {
 
 export function mountRecommend(root, ctx) {
   const id = ctx.id;
-  root.innerHTML = `<p class="headline"><code data-rec-class></code></p>
+  root.innerHTML = `<p class="headline"><code data-rec-class></code> <span class="verdict" data-rec-verdict></span></p>
     <p class="activation" data-rec-activation></p>
     <ul class="warnings" data-part="warnings" data-rec-warnings></ul>
     <div class="code" data-part="code">
@@ -104,6 +106,9 @@ export function mountRecommend(root, ctx) {
       }
       q('[data-rec-class]').textContent = rec.keras?.code || rec.keras?.className || '';
       q('[data-rec-class]').dataset.className = rec.keras?.className || '';
+      const verdict = q('[data-rec-verdict]');
+      verdict.textContent = rec.verdict ? `your setup: ${VERDICTS[rec.verdict] || rec.verdict}` : '';
+      verdict.dataset.verdict = rec.verdict || '';
       q('[data-rec-activation]').innerHTML = rec.activation
         ? `Last layer activation: <strong>${esc(rec.activation)}</strong>` : '';
       q('[data-rec-code]').textContent = codeFor(rec, s.tab);
