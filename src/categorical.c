@@ -6,8 +6,10 @@
  * Labels are smoothed as y' = y (1 - s) + s / C in double (Keras rounds y'
  * to float32 first; the gradient's cancellations would magnify that rounding).
  *
- * Logits path, per row (issue 6): pass 1 finds m = max z; pass 2 computes
- * e_j = exp(z_j - m) (kept in the gradient row when one is wanted) and
+ * Logits path, per row (issue 6): pass 1 finds m = max z (run on its own
+ * only for the first row: every other row's maximum is found during the
+ * previous row's pass 2, so its memory read overlaps computation); pass 2
+ * computes e_j = exp(z_j - m) (kept in the gradient row when one is wanted) and
  * accumulates S = sum e, sum y' and sum y' (z - m) in double, the last with
  * z - m taken in double so that a zero label times a spread beyond FLT_MAX
  * is 0, not NaN (decision 6); the loss is (sum y') log S - sum y' (z - m).
@@ -39,13 +41,23 @@ static inline float clamp_finite(float v) {
 
 /* ---- Logits: one row of sum_j y'_j (logsumexp(z) - z_j) -------------------- */
 
-XENT_MAYBE_UNUSED static double softmax_row_scalar(const float *y, const float *z, size_t n,
-                                                   double a, double b, double scale, float *g) {
-  /* Pass 1: the row maximum. */
+/* Pass 1 of a batch's first row: the row maximum. Every other row gets its
+ * maximum from the previous row's pass 2, so that reading it from memory
+ * overlaps that row's exponentials. */
+XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
   float m = z[0];
   for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
-  /* Pass 2: exponentials and the row sums. */
+  return m;
+}
+
+/* One row given its maximum m; also stores the maximum of zn[0..n) (the next
+ * row, or z itself for the last one) in *mn. */
+XENT_MAYBE_UNUSED static double softmax_row_scalar(const float *y, const float *z, size_t n,
+                                                   float m, const float *zn, float *mn,
+                                                   double a, double b, double scale, float *g) {
+  /* Pass 2: exponentials and the row sums; the next row's maximum. */
   double s = 0.0, sy = 0.0, syd = 0.0;
+  float mx = zn[0];
   for (size_t j = 0; j < n; j++) {
     float e = xent_exp_scalar(z[j] - m);
     double yy = (double)y[j] * a + b;
@@ -53,7 +65,9 @@ XENT_MAYBE_UNUSED static double softmax_row_scalar(const float *y, const float *
     s += (double)e;
     sy += yy;
     syd += yy * ((double)z[j] - (double)m);
+    mx = mx < zn[j] ? zn[j] : mx;
   }
+  *mn = mx;
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
     double r = sy / s;
@@ -131,7 +145,13 @@ static inline void store_tail(float *dst, v128_t v, size_t t) {
 static inline v128_t tail_keep(size_t t) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)t));
 }
-static inline float row_max_f32x4(const float *z, size_t n) {
+static inline float hmax_f32x4(v128_t m) {
+  m = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 2, 3, 0, 1));
+  m = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2));
+  return wasm_f32x4_extract_lane(m, 0);
+}
+/* Pass 1 of a batch's first row. */
+static float row_max_f32x4(const float *z, size_t n) {
   size_t n4 = n & ~(size_t)3;
   v128_t m0 = wasm_f32x4_splat(z[0]), m1 = m0;
   size_t j = 0;
@@ -141,9 +161,7 @@ static inline float row_max_f32x4(const float *z, size_t n) {
   }
   for (; j < n4; j += 4) m0 = wasm_f32x4_pmax(m0, wasm_v128_load(z + j));
   m0 = wasm_f32x4_pmax(m0, wasm_f32x4_pmax(m1, load_tail(z + n4, n - n4, z[0])));
-  m0 = wasm_f32x4_pmax(m0, wasm_i32x4_shuffle(m0, m0, 2, 3, 0, 1));
-  m0 = wasm_f32x4_pmax(m0, wasm_i32x4_shuffle(m0, m0, 1, 0, 3, 2));
-  return wasm_f32x4_extract_lane(m0, 0);
+  return hmax_f32x4(m0);
 }
 
 /* Smoothed labels y' = y a + b of four elements, in double; `b` is per lane
@@ -180,13 +198,13 @@ static inline v128_t softmax_grad_f32x4(v128_t e, v128_t yv, smooth_f64x2 sm, v1
   return clamp_finite_f32x4(demote2(glo, ghi));
 }
 
-static double softmax_row_f32x4(const float *y, const float *z, size_t n, double a, double b,
-                                double scale, float *g) {
+static double softmax_row_f32x4(const float *y, const float *z, size_t n, float m,
+                                const float *zn, float *mn, double a, double b, double scale,
+                                float *g) {
   size_t n4 = n & ~(size_t)3, t = n - n4;
-  /* Pass 1: the row maximum. */
-  float m = row_max_f32x4(z, n);
-  /* Pass 2: exponentials and the row sums. */
+  /* Pass 2: exponentials and the row sums; the next row's maximum. */
   v128_t mv = wasm_f32x4_splat(m), md = wasm_f64x2_splat((double)m);
+  v128_t x0 = wasm_f32x4_splat(zn[0]), x1 = x0;
   v128_t all = wasm_i32x4_splat(-1), s = wasm_f64x2_splat(0.0), sy = s, syd = s;
   smooth_f64x2 sm = smooth_make(a, b, 4), smt = smooth_make(a, b, t);
   size_t j = 0;
@@ -195,6 +213,8 @@ static double softmax_row_f32x4(const float *y, const float *z, size_t n, double
                                    sm, &s, &sy, &syd);
     v128_t e1 = softmax_step_f32x4(wasm_v128_load(z + j + 4), wasm_v128_load(y + j + 4), all,
                                    mv, md, sm, &s, &sy, &syd);
+    x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
+    x1 = wasm_f32x4_pmax(x1, wasm_v128_load(zn + j + 4));
     if (g) {
       wasm_v128_store(g + j, e0);
       wasm_v128_store(g + j + 4, e1);
@@ -203,13 +223,16 @@ static double softmax_row_f32x4(const float *y, const float *z, size_t n, double
   for (; j < n4; j += 4) {
     v128_t e = softmax_step_f32x4(wasm_v128_load(z + j), wasm_v128_load(y + j), all, mv, md, sm,
                                   &s, &sy, &syd);
+    x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
     if (g) wasm_v128_store(g + j, e);
   }
   if (t) {
     v128_t e = softmax_step_f32x4(load_tail(z + n4, t, 0.0f), load_tail(y + n4, t, 0.0f),
                                   tail_keep(t), mv, md, smt, &s, &sy, &syd);
+    x1 = wasm_f32x4_pmax(x1, load_tail(zn + n4, t, zn[0]));
     if (g) store_tail(g + n4, e, t);
   }
+  *mn = hmax_f32x4(wasm_f32x4_pmax(x0, x1));
   double ssum = hsum64(s), sysum = hsum64(sy);
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
@@ -303,14 +326,16 @@ xent_status xent_categorical_crossentropy(const float *y_true, const float *y_pr
   double ls = (double)plan.opt.label_smoothing;
   double a = 1.0 - ls, b = ls / (double)classes;
   double total = 0.0;
+  float m = batch && plan.opt.from_logits ? XENT_KERNEL(row_max)(y_pred, classes) : 0.0f;
   for (size_t i = 0; i < batch; i++) {
     const float *y = y_true + i * classes, *p = y_pred + i * classes;
+    const float *next = i + 1 < batch ? p + classes : p;
     float *g = grad ? grad + i * classes : NULL;
     float w = xent__dense_weight(&plan, i, y);
     double scale = (double)xent__grad_scale(&plan, w);
-    double l = plan.opt.from_logits ? XENT_KERNEL(softmax_row)(y, p, classes, a, b, scale, g)
-                                    : XENT_KERNEL(categorical_prob_row)(y, p, classes, a, b,
-                                                                        scale, g);
+    double l = plan.opt.from_logits
+                   ? XENT_KERNEL(softmax_row)(y, p, classes, m, next, &m, a, b, scale, g)
+                   : XENT_KERNEL(categorical_prob_row)(y, p, classes, a, b, scale, g);
     double wl = (double)w * l;
     if (losses) losses[i] = xent__narrow(wl);
     total += wl;
@@ -325,10 +350,12 @@ xent_status xent_softmax_cross_entropy_with_logits(const float *labels, const fl
                                                    xent_error *err) {
   xent_status status = xent__check_nn(labels, logits, batch, classes, err);
   if (status) return status;
+  float m = batch ? XENT_KERNEL(row_max)(logits, classes) : 0.0f;
   for (size_t i = 0; i < batch; i++) {
+    const float *z = logits + i * classes, *next = i + 1 < batch ? z + classes : z;
     float *g = grad ? grad + i * classes : NULL;
-    double l = XENT_KERNEL(softmax_row)(labels + i * classes, logits + i * classes, classes,
-                                        1.0, 0.0, 1.0, g);
+    double l = XENT_KERNEL(softmax_row)(labels + i * classes, z, classes, m, next, &m, 1.0, 0.0,
+                                        1.0, g);
     if (losses) losses[i] = xent__narrow(l);
   }
   return XENT_OK;
