@@ -113,6 +113,17 @@ test('the tarball holds the API, its types, the inlined wasm modules and the .wa
   assert.equal(Object.keys(manifest.exports['.'])[0], 'types', 'types come first in the exports map');
 });
 
+test('the inlined modules the package loads are byte for byte the .wasm files it ships', () => {
+  const installed = path.join(pkg.dir, 'node_modules/xent');
+  for (const [inline, file] of [['js/wasm/simd.js', 'dist/xent-simd.wasm'], ['js/wasm/scalar.js', 'dist/xent.wasm']]) {
+    const text = readFileSync(path.join(installed, inline), 'utf8');
+    const b64 = /"([A-Za-z0-9+/=]+)"/.exec(text);
+    assert.ok(b64, `${inline} holds no base64 string`);
+    const bytes = Buffer.from(b64[1], 'base64');
+    assert.ok(bytes.equals(readFileSync(path.join(installed, file))), `${inline} does not decode to ${file}`);
+  }
+});
+
 test('a plain import of the installed package loads the SIMD build and matches a float64 reference', () => {
   const out = runInApp('app-simd.mjs', APP(''));
   assert.ok(out.resolved.startsWith(`file://${pkg.dir}/node_modules/xent/`), `'xent' resolved to ${out.resolved}`);
