@@ -412,6 +412,21 @@ function markdown(results) {
   });
   const t = results.targets.map((x) => `| ${x.workload} | ${x.what} | ${x.value.toPrecision(3)} | ${x.goal} | ${x.met ? 'yes' : '**no**'} | ${x.byMin.toPrecision(3)} |`);
   const m = results.machine;
+  const sweepLines = [];
+  if (results.sweep) {
+    const sn = [];
+    for (const pt of results.sweep.points) for (const k of Object.keys(pt.peers)) if (!sn.includes(k)) sn.push(k);
+    sweepLines.push(
+      '',
+      'Scaling sweep, W1 on [n / C, C], C = min(n, 1000): ns per element (median)',
+      '',
+      `| n | ${sn.join(' | ')} |`,
+      `|---:|${sn.map(() => '---:').join('|')}|`,
+      ...results.sweep.points.map((pt) => `| ${pt.n} | ${sn.map((k) => (pt.peers[k] ? pt.peers[k].nsPerElement.toPrecision(3) : '')).join(' | ')} |`),
+      '',
+      `Cost per element within 25% of its value at n = 10^6 from n = ${Object.entries(results.sweep.knee).map(([k, v]) => `${v} (${k})`).join(', ')}.`,
+    );
+  }
   return [
     `Measured ${results.date.slice(0, 16).replace('T', ' ')} UTC, Node ${m.node}, ${m.cpu} (${m.cores} cores), load average ${m.loadavg[0]}.`,
     '',
@@ -422,6 +437,7 @@ function markdown(results) {
     '| | target | median ratio | goal | met | ratio of fastest samples |',
     '|---|---|---:|---|---|---:|',
     ...t,
+    ...sweepLines,
   ].join('\n');
 }
 
