@@ -157,7 +157,8 @@ svg .marker { fill: var(--s0); stroke: var(--bg); stroke-width: 2; }
 svg .tangent { stroke: var(--fg); stroke-width: 1.2; stroke-dasharray: 3 3; }
 
 /* Learn */
-.learn-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 220px), 1fr)); gap: 12px; align-items: start; }
+.learn-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(135px, 1fr)); gap: 12px; align-items: start; }
+.learn-chart { grid-column: span 2; }
 .learn-grid figure { margin: 0; }
 .learn-grid canvas { width: 100%; max-width: 280px; aspect-ratio: 1; border: 1px solid var(--line); border-radius: 6px; display: block; background: var(--bg); }
 .learn-grid figcaption { font-size: 0.88rem; color: var(--muted); }

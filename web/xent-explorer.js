@@ -208,7 +208,7 @@ export class XentExplorer extends HTMLElement {
     }
     this.renderedAt = performance.now();
     this.renderMs = this.renderedAt - t0;
-    this.dispatchEvent(new CustomEvent('change', { detail: this.state }));
+    this.dispatchEvent(new CustomEvent('change', { detail: this.state, bubbles: true }));
     this._afterRender(s, rec, results.live);
   }
 

@@ -154,6 +154,14 @@ export function mountLearn(root, ctx) {
     draw();
   });
   q('[data-reset]').addEventListener('click', reset);
+  let width = 360;
+  new ResizeObserver((entries) => {
+    const w = Math.round(entries[0].contentRect.width);
+    if (w > 0 && Math.abs(w - width) > 4 && s) {
+      width = Math.max(260, Math.min(720, w));
+      draw();
+    }
+  }).observe(q('[data-learn-chart]'));
 
   function draw() {
     const u = units(s);
@@ -172,7 +180,7 @@ export function mountLearn(root, ctx) {
       ? `step ${n}/${STEPS}: loss ${fmt(runs[0].loss[n - 1], 4)} (flipped ${fmt(runs[1].loss[n - 1], 4)})` : 'not trained yet';
     const series = runs.map((run, k) => ({ points: run.loss.map((v, i) => [i + 1, v]), cls: k, dashed: k === 1 }));
     q('[data-learn-chart]').innerHTML = lineChart({
-      id: `${ctx.id}-lc`, width: 360, height: 220, x: [0, STEPS], y: n ? yExtent(series, 20) : [0, 1], series,
+      id: `${ctx.id}-lc`, width, height: 240, x: [0, STEPS], y: n ? yExtent(series, 20) : [0, 1], series,
       xLabel: 'step', yLabel: 'training loss', title: 'Training loss per step, your setting and flipped',
     });
     let rows = '';
