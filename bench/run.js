@@ -343,7 +343,7 @@ function machine(tfx) {
     cores: os.cpus().length,
     platform: `${os.platform()} ${os.arch()}`,
     loadavg: os.loadavg().map((v) => +v.toFixed(2)),
-    tfjs: tfx ? tfx.version : null,
+    tfjs: tfx ? { version: tfx.version, wasmSimd: tfx.simd, wasmThreads: tfx.threads } : null,
   };
 }
 
