@@ -363,6 +363,28 @@ test('input-to-numbers latency (median of 50 key presses) and screenshots', asyn
   console.log(`# input event to updated numbers: median ${median.toFixed(2)} ms, max ${lat[lat.length - 1].toFixed(2)} ms (50 key presses; ` +
     `the redraw itself, all panels: median ${((work[24] + work[25]) / 2).toFixed(2)} ms)`);
   assert.ok(median < 100, `median latency ${median} ms`);
+
+  // The same for a pointer dragging a bar: pointermove to updated numbers.
+  const box = await page.locator('xent-explorer .zslider').nth(1).boundingBox();
+  await page.evaluate(() => {
+    const el = document.querySelector('xent-explorer');
+    window.__plat = [];
+    let t = 0;
+    el.shadowRoot.addEventListener('pointermove', (e) => { if (e.buttons) t = e.timeStamp; }, true);
+    el.addEventListener('change', () => { if (t) window.__plat.push(performance.now() - t); t = 0; });
+  });
+  const x = box.x + box.width / 2;
+  await page.mouse.move(x, box.y + 10);
+  await page.mouse.down();
+  for (let k = 0; k < 50; k++) {
+    await page.mouse.move(x, box.y + 12 + (k % 25) * 3);
+    await page.waitForFunction((n) => window.__plat.length >= n, k + 1);
+  }
+  await page.mouse.up();
+  const plat = (await page.evaluate(() => window.__plat)).sort((a, b) => a - b);
+  const pmedian = (plat[24] + plat[25]) / 2;
+  console.log(`# pointer drag to updated numbers: median ${pmedian.toFixed(2)} ms, max ${plat[plat.length - 1].toFixed(2)} ms (50 moves)`);
+  assert.ok(pmedian < 100, `median pointer latency ${pmedian} ms`);
   mkdirSync(`${ROOT}tests/artifacts`, { recursive: true });
   await page.screenshot({ path: `${ROOT}tests/artifacts/explorer.png`, fullPage: true });
   const narrow = await env.open('/web/index.html', { width: 360, height: 780 });
