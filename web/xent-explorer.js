@@ -187,11 +187,9 @@ export class XentExplorer extends HTMLElement {
   }
 
   _render() {
-    if (!this._ready || !this._visible) {
-      this._dirty = true;
-      return;
-    }
-    this._dirty = false;
+    // Off screen or before the wasm loads nothing is drawn; becoming visible
+    // (or the load finishing) schedules the redraw with the latest state.
+    if (!this._ready || !this._visible) return;
     const t0 = performance.now();
     const s = this._state;
     this._applyHide(s.hide);
@@ -204,7 +202,11 @@ export class XentExplorer extends HTMLElement {
     const results = {};
     for (const p of PANELS) {
       if (s.hide.includes(p)) continue;
-      results[p] = this._panels[p].update(s, rec, results);
+      try {
+        results[p] = this._panels[p].update(s, rec, results);
+      } catch (e) {
+        reportError(e); // one broken panel must not stop the others
+      }
     }
     this.renderedAt = performance.now();
     this.renderMs = this.renderedAt - t0;
