@@ -106,6 +106,13 @@ describe('loading', () => {
     assert.ok(Math.abs(xent.binaryCrossentropy([1], [0.5]).loss - Math.LN2) < 1e-6);
   });
 
+  test('init() calls in flight run in order: the last one asked for wins', async () => {
+    const [a, b] = await Promise.all([xent.init({ backend: 'wasm' }), xent.init({ backend: 'wasm-simd' })]);
+    assert.equal(a, 'wasm');
+    assert.equal(b, 'wasm-simd');
+    assert.equal(xent.backend, 'wasm-simd');
+  });
+
   test('asking for one backend and passing the other module is an error', async () => {
     const scalarBytes = await readFile(new URL('xent.wasm', DIST));
     await assert.rejects(xent.init({ backend: 'wasm-simd', wasm: scalarBytes }), /backend 'wasm-simd' was requested but the given module is the scalar build/);
