@@ -123,6 +123,9 @@ li.sev-info { background: color-mix(in srgb, var(--accent) 10%, var(--bg)); colo
 .gbar .bar { position: absolute; left: 18%; right: 18%; background: var(--pos); }
 .gbar .bar.neg { background: var(--neg); }
 .gbar .bar.over { outline: 2px dashed var(--fg); }
+.col { container-type: inline-size; }
+.col .num { text-align: center; font-size: 0.7rem; line-height: 1; margin-top: -2px; font-variant-numeric: tabular-nums; color: var(--muted); white-space: nowrap; overflow: hidden; }
+@container (max-width: 40px) { .col .num { visibility: hidden; } }
 .labbtn { padding: 2px 0; font-size: 0.8rem; width: 100%; }
 .labbtn[aria-pressed="true"] { background: var(--accent); color: var(--bg); border-color: var(--accent); font-weight: 700; }
 .total { font-size: 1.05rem; }

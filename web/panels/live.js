@@ -39,6 +39,9 @@ export function lossProbs(s, x, n, u) {
   return p;
 }
 
+// Two significant digits for the labels on the bars (the table has all seven).
+const short = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? String(Number(v.toPrecision(2))) : v.toExponential(0));
+
 const RELEVANT = ['double-activation', 'logits-treated-as-probabilities', 'single-unit-softmax', 'softmax-on-multilabel', 'sigmoid-on-exclusive'];
 
 export function mountLive(root, ctx) {
@@ -66,7 +69,9 @@ export function mountLive(root, ctx) {
         const k = i * u + j;
         html += `<div class="col"><div class="zslot" data-zslot="${k}"></div>
           <div class="pbar" aria-hidden="true"><div class="fill" data-pbar="${k}"></div></div>
+          <span class="num" aria-hidden="true" data-pnum="${k}"></span>
           <div class="gbar" aria-hidden="true"><div class="zero"></div><div class="bar" data-gbar="${k}"></div></div>
+          <span class="num" aria-hidden="true" data-gnum="${k}"></span>
           <div class="lab" data-lab="${k}"></div></div>`;
       }
       html += '</div></div>';
@@ -164,6 +169,8 @@ export function mountLive(root, ctx) {
         sliders[k].set(s.logits[k], `${fmt(s.logits[k], 3)}${s.output !== 'logits' ? `, ${s.output} ${fmt(r.out[k], 4)}` : ''}`);
         sliders[k].el.classList.toggle('current', k === s.curve);
         q(`[data-pbar="${k}"]`).style.height = `${(probs[k] * 100).toFixed(2)}%`;
+        q(`[data-pnum="${k}"]`).textContent = short(probs[k]);
+        q(`[data-gnum="${k}"]`).textContent = short(r.grad[k]);
         const g = r.grad[k];
         const gb = q(`[data-gbar="${k}"]`);
         const h = Math.min(Math.abs(g), 1) * 50;
