@@ -88,11 +88,17 @@ export function mountCurves(root, ctx) {
       }
       const flip = flipLabel(s);
       q('[data-flip-label]').textContent = `flipped: ${flip.what}`;
-      q('[data-curve-note]').textContent = `The example's loss as z${j} moves (the derivative is d loss / d z${j}, through the ${s.output === 'logits' ? 'identity' : s.output} output${s.output === 'logits' ? '' : ' by the chain rule'}). ${flip.matched ? 'The dashed line is the common mistake.' : 'Your setting is the mistake; the dashed line is the fix.'}`;
+      q('[data-curve-note]').textContent = `The example's loss as z${j} moves (the derivative is d loss / d z${j}, through the ${s.output === 'logits' ? 'identity' : s.output} output${s.output === 'logits' ? '' : ' by the chain rule'}).${s.hide.includes('flip') ? '' : flip.matched ? ' The dashed line is the common mistake.' : ' Your setting is the mistake; the dashed line is the fix.'}`;
       const pts = (xs, ys) => xs.slice(0, N).map((x, r) => [x, ys[r]]);
       const cur = N;
-      const lossSeries = [{ points: pts(a.xs, a.loss), cls: 0 }, { points: pts(b.xs, b.loss), cls: 1, dashed: true }];
-      const derivSeries = [{ points: pts(a.xs, a.deriv), cls: 0 }, { points: pts(b.xs, b.deriv), cls: 1, dashed: true }];
+      // hide="flip" leaves only the user's own setting on the charts.
+      const flipped = !s.hide.includes('flip');
+      const lossSeries = [{ points: pts(a.xs, a.loss), cls: 0 }];
+      const derivSeries = [{ points: pts(a.xs, a.deriv), cls: 0 }];
+      if (flipped) {
+        lossSeries.push({ points: pts(b.xs, b.loss), cls: 1, dashed: true });
+        derivSeries.push({ points: pts(b.xs, b.deriv), cls: 1, dashed: true });
+      }
       const [dlo, dhi] = yExtent(derivSeries, 5);
       q('[data-chart-loss]').innerHTML = lineChart({
         id: `${ctx.id}-cl`, width, x: [LO, HI], y: yExtent(lossSeries, 20), series: lossSeries,

@@ -178,7 +178,8 @@ export function mountLearn(root, ctx) {
     const n = runs[0].loss.length;
     q('[data-learn-status]').textContent = n
       ? `step ${n}/${STEPS}: loss ${fmt(runs[0].loss[n - 1], 4)} (flipped ${fmt(runs[1].loss[n - 1], 4)})` : 'not trained yet';
-    const series = runs.map((run, k) => ({ points: run.loss.map((v, i) => [i + 1, v]), cls: k, dashed: k === 1 }));
+    const shown = s.hide.includes('flip') ? runs.slice(0, 1) : runs;
+    const series = shown.map((run, k) => ({ points: run.loss.map((v, i) => [i + 1, v]), cls: k, dashed: k === 1 }));
     q('[data-learn-chart]').innerHTML = lineChart({
       id: `${ctx.id}-lc`, width, height: 240, x: [0, STEPS], y: n ? yExtent(series, 20) : [0, 1], series,
       xLabel: 'step', yLabel: 'training loss', title: 'Training loss per step, your setting and flipped',
