@@ -24,8 +24,10 @@
  * dL/dp_i = (T - m_i y'_i / q_i) / sum p, computed with q_i in double.
  *
  * Each row kernel exists as _scalar and _f32x4 with the same steps; they
- * agree per element bit for bit (every rounding is the same float or double
- * operation); only the order of the row sums differs. Gradients are clamped
+ * agree bit for bit, per element and per example: every rounding is the same
+ * float or double operation, and the scalar kernels add the row sums in the
+ * order of the f32x4 kernels' double lanes (elements 4i + 0 and 4i + 2 into
+ * one, 4i + 1 and 4i + 3 into the other). Gradients are clamped
  * to +-FLT_MAX so that finite inputs never give an infinite gradient. */
 #include <math.h>
 #include <string.h>
@@ -50,55 +52,124 @@ XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
   return m;
 }
 
+/* Pass 2 on four elements (k of them real, the rest padding): e = exp(z - m)
+ * and the row sums, paired like the f32x4 kernel's double lanes (elements
+ * 0 + 2 and 1 + 3) so that both builds form bit-identical sums. */
+static inline void softmax_step_scalar(const float *z4, const float *y4, size_t k, float m,
+                                       double a, double b, float *e4, double *s, double *sy,
+                                       double *syd, float *ymax) {
+  double yy[4], d[4];
+  for (size_t i = 0; i < 4; i++) {
+    float e = xent_exp_scalar(z4[i] - m);
+    e4[i] = i < k ? e : 0.0f;
+    yy[i] = (double)y4[i] * a + (i < k ? b : 0.0);
+    d[i] = (double)z4[i] - (double)m;
+    *ymax = *ymax < fabsf(y4[i]) ? fabsf(y4[i]) : *ymax;
+  }
+  s[0] += (double)e4[0] + (double)e4[2];
+  s[1] += (double)e4[1] + (double)e4[3];
+  sy[0] += yy[0] + yy[2];
+  sy[1] += yy[1] + yy[3];
+  syd[0] += yy[0] * d[0] + yy[2] * d[2];
+  syd[1] += yy[1] * d[1] + yy[3] * d[3];
+}
+
+/* Pass 3 in float32 is within the gradient tolerance when
+ * scale (2 r + 3 max|y'|) <= 1/4, r = (sum y') / S: its roundings then add at
+ * most 1.5e-8 absolute (issue 6: W2 with the default reduction). Otherwise it
+ * runs in double. Both builds decide from bit-identical numbers. */
+static inline int grad_fits_float(double r, float ymax, double a, double b, double scale) {
+  return fabs(scale) * (2.0 * fabs(r) + 3.0 * ((double)ymax * fabs(a) + fabs(b))) <= 0.25;
+}
+
 /* One row given its maximum m; also stores the maximum of zn[0..n) (the next
  * row, or z itself for the last one) in *mn. */
 XENT_MAYBE_UNUSED static double softmax_row_scalar(const float *y, const float *z, size_t n,
                                                    float m, const float *zn, float *mn,
                                                    double a, double b, double scale, float *g) {
+  size_t n4 = n & ~(size_t)3, t = n - n4;
   /* Pass 2: exponentials and the row sums; the next row's maximum. */
-  double s = 0.0, sy = 0.0, syd = 0.0;
-  float mx = zn[0];
-  for (size_t j = 0; j < n; j++) {
-    float e = xent_exp_scalar(z[j] - m);
-    double yy = (double)y[j] * a + b;
-    if (g) g[j] = e;
-    s += (double)e;
-    sy += yy;
-    syd += yy * ((double)z[j] - (double)m);
-    mx = mx < zn[j] ? zn[j] : mx;
+  double s[2] = {0.0, 0.0}, sy[2] = {0.0, 0.0}, syd[2] = {0.0, 0.0};
+  float mx = zn[0], ymax = 0.0f, e4[4];
+  for (size_t j = 0; j < n4; j += 4) {
+    softmax_step_scalar(z + j, y + j, 4, m, a, b, e4, s, sy, syd, &ymax);
+    if (g) memcpy(g + j, e4, sizeof e4);
   }
+  if (t) {
+    float zt[4] = {0}, yt[4] = {0};
+    memcpy(zt, z + n4, t * sizeof(float));
+    memcpy(yt, y + n4, t * sizeof(float));
+    softmax_step_scalar(zt, yt, t, m, a, b, e4, s, sy, syd, &ymax);
+    if (g) memcpy(g + n4, e4, t * sizeof(float));
+  }
+  for (size_t j = 0; j < n; j++) mx = mx < zn[j] ? zn[j] : mx;
   *mn = mx;
+  double ssum = s[0] + s[1], sysum = sy[0] + sy[1];
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
-    double r = sy / s;
-    for (size_t j = 0; j < n; j++) {
-      double yy = (double)y[j] * a + b;
-      g[j] = clamp_finite((float)(((double)g[j] * r - yy) * scale));
+    double r = sysum / ssum;
+    if (grad_fits_float(r, ymax, a, b, scale)) {
+      float rf = (float)r, cf = (float)scale, af = (float)a, bf = (float)b;
+      for (size_t j = 0; j < n; j++) g[j] = (g[j] * rf - (y[j] * af + bf)) * cf;
+    } else {
+      for (size_t j = 0; j < n; j++) {
+        double yy = (double)y[j] * a + b;
+        g[j] = clamp_finite((float)(((double)g[j] * r - yy) * scale));
+      }
     }
   }
-  return sy * log(s) - syd;
+  return sysum * log(ssum) - (syd[0] + syd[1]);
 }
 
 /* ---- Probabilities: one row of -sum_j y'_j log clip(p_j / sum p) ----------- */
 
-XENT_MAYBE_UNUSED static double categorical_prob_row_scalar(const float *y, const float *p,
-                                                            size_t n, double a, double b,
-                                                            double scale, float *g) {
-  /* Pass 1: the row sum; divide_no_nan when it is 0. */
-  double sp = 0.0;
-  for (size_t j = 0; j < n; j++) sp += (double)p[j];
-  double rinv = sp != 0.0 ? 1.0 / sp : 0.0;
-  /* Pass 2: q, q' = clip(q), the loss and T. */
-  double sl = 0.0, st = 0.0;
-  for (size_t j = 0; j < n; j++) {
-    float q = (float)((double)p[j] * rinv);
+/* Four elements (k of them real, the rest zero padding), summed in the pairs
+ * of the f32x4 kernel's double lanes. */
+static inline void sum4_scalar(const float *v4, size_t k, double *acc) {
+  double v[4];
+  for (size_t i = 0; i < 4; i++) v[i] = i < k ? (double)v4[i] : 0.0;
+  acc[0] += v[0] + v[2];
+  acc[1] += v[1] + v[3];
+}
+
+/* Pass 2 on four elements: q' = clip(p / sum p), the loss terms y' log q' and
+ * T's terms m y', paired like the f32x4 kernel's double lanes. */
+static inline void prob_step_scalar(const float *p4, const float *y4, size_t k, double rinv,
+                                    double a, double b, double *sl, double *st) {
+  double l[4], t[4];
+  for (size_t i = 0; i < 4; i++) {
+    float q = (float)((double)p4[i] * rinv);
     float qc = q < XENT_EPS ? XENT_EPS : q;
     qc = XENT_ONE_MINUS_EPS < qc ? XENT_ONE_MINUS_EPS : qc;
     int in = q >= XENT_EPS && q <= XENT_ONE_MINUS_EPS;
-    double yy = (double)y[j] * a + b;
-    sl += yy * (double)xent_log_scalar(qc);
-    st += in ? yy : 0.0;
+    double yy = (double)y4[i] * a + (i < k ? b : 0.0);
+    l[i] = yy * (double)xent_log_scalar(qc);
+    t[i] = in ? yy : 0.0;
   }
+  sl[0] += l[0] + l[2];
+  sl[1] += l[1] + l[3];
+  st[0] += t[0] + t[2];
+  st[1] += t[1] + t[3];
+}
+
+XENT_MAYBE_UNUSED static double categorical_prob_row_scalar(const float *y, const float *p,
+                                                            size_t n, double a, double b,
+                                                            double scale, float *g) {
+  size_t n4 = n & ~(size_t)3, t = n - n4;
+  float pt[4] = {0}, yt[4] = {0};
+  memcpy(pt, p + n4, t * sizeof(float));
+  memcpy(yt, y + n4, t * sizeof(float));
+  /* Pass 1: the row sum; divide_no_nan when it is 0. */
+  double acc[2] = {0.0, 0.0};
+  for (size_t j = 0; j < n4; j += 4) sum4_scalar(p + j, 4, acc);
+  sum4_scalar(pt, t, acc);
+  double sp = acc[0] + acc[1];
+  double rinv = sp != 0.0 ? 1.0 / sp : 0.0;
+  /* Pass 2: q, q' = clip(q), the loss and T. */
+  double sl[2] = {0.0, 0.0}, st[2] = {0.0, 0.0};
+  for (size_t j = 0; j < n4; j += 4) prob_step_scalar(p + j, y + j, 4, rinv, a, b, sl, st);
+  prob_step_scalar(pt, yt, t, rinv, a, b, sl, st);
+  double tsum = st[0] + st[1];
   /* Pass 3: dL/dp_i = (T - m_i y'_i / q_i) / sum p, q_i in double. */
   if (g) {
     double c = scale * rinv;
@@ -108,10 +179,10 @@ XENT_MAYBE_UNUSED static double categorical_prob_row_scalar(const float *y, cons
       int in = q >= XENT_EPS && q <= XENT_ONE_MINUS_EPS;
       double yy = (double)y[j] * a + b;
       double ratio = yy / qd;
-      g[j] = clamp_finite((float)((st - (in ? ratio : 0.0)) * c));
+      g[j] = clamp_finite((float)((tsum - (in ? ratio : 0.0)) * c));
     }
   }
-  return -sl;
+  return -(sl[0] + sl[1]);
 }
 
 #if XENT_HAVE_SIMD128
@@ -177,8 +248,9 @@ static inline smooth_f64x2 smooth_make(double a, double b, size_t lanes) {
 /* Pass 2 on four elements; `keep` zeroes the lanes past the end of a row. */
 static inline v128_t softmax_step_f32x4(v128_t zv, v128_t yv, v128_t keep, v128_t mv,
                                         v128_t md, smooth_f64x2 sm, v128_t *s, v128_t *sy,
-                                        v128_t *syd) {
+                                        v128_t *syd, v128_t *ymax) {
   v128_t e = wasm_v128_and(xent_exp_f32x4(wasm_f32x4_sub(zv, mv)), keep);
+  *ymax = wasm_f32x4_pmax(*ymax, wasm_f32x4_abs(yv));
   v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), sm.a), sm.blo);
   v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), sm.a), sm.bhi);
   *s = wasm_f64x2_add(*s, wasm_f64x2_add(lo64(e), hi64(e)));
@@ -186,6 +258,13 @@ static inline v128_t softmax_step_f32x4(v128_t zv, v128_t yv, v128_t keep, v128_
   *syd = wasm_f64x2_add(*syd, wasm_f64x2_add(wasm_f64x2_mul(ylo, wasm_f64x2_sub(lo64(zv), md)),
                                              wasm_f64x2_mul(yhi, wasm_f64x2_sub(hi64(zv), md))));
   return e;
+}
+
+/* Pass 3 on four elements in float32, when grad_fits_float. */
+static inline v128_t softmax_grad_float_f32x4(v128_t e, v128_t yv, v128_t rf, v128_t af,
+                                              v128_t bf, v128_t cf) {
+  return wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_mul(e, rf),
+                                       wasm_f32x4_add(wasm_f32x4_mul(yv, af), bf)), cf);
 }
 
 /* Pass 3 on four elements: scale ((sum y') e / S - y') in double. */
@@ -206,13 +285,14 @@ static double softmax_row_f32x4(const float *y, const float *z, size_t n, float 
   v128_t mv = wasm_f32x4_splat(m), md = wasm_f64x2_splat((double)m);
   v128_t x0 = wasm_f32x4_splat(zn[0]), x1 = x0;
   v128_t all = wasm_i32x4_splat(-1), s = wasm_f64x2_splat(0.0), sy = s, syd = s;
+  v128_t ym = wasm_f32x4_splat(0.0f);
   smooth_f64x2 sm = smooth_make(a, b, 4), smt = smooth_make(a, b, t);
   size_t j = 0;
   for (; j + 8 <= n4; j += 8) {
     v128_t e0 = softmax_step_f32x4(wasm_v128_load(z + j), wasm_v128_load(y + j), all, mv, md,
-                                   sm, &s, &sy, &syd);
+                                   sm, &s, &sy, &syd, &ym);
     v128_t e1 = softmax_step_f32x4(wasm_v128_load(z + j + 4), wasm_v128_load(y + j + 4), all,
-                                   mv, md, sm, &s, &sy, &syd);
+                                   mv, md, sm, &s, &sy, &syd, &ym);
     x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
     x1 = wasm_f32x4_pmax(x1, wasm_v128_load(zn + j + 4));
     if (g) {
@@ -222,13 +302,13 @@ static double softmax_row_f32x4(const float *y, const float *z, size_t n, float 
   }
   for (; j < n4; j += 4) {
     v128_t e = softmax_step_f32x4(wasm_v128_load(z + j), wasm_v128_load(y + j), all, mv, md, sm,
-                                  &s, &sy, &syd);
+                                  &s, &sy, &syd, &ym);
     x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
     if (g) wasm_v128_store(g + j, e);
   }
   if (t) {
     v128_t e = softmax_step_f32x4(load_tail(z + n4, t, 0.0f), load_tail(y + n4, t, 0.0f),
-                                  tail_keep(t), mv, md, smt, &s, &sy, &syd);
+                                  tail_keep(t), mv, md, smt, &s, &sy, &syd, &ym);
     x1 = wasm_f32x4_pmax(x1, load_tail(zn + n4, t, zn[0]));
     if (g) store_tail(g + n4, e, t);
   }
@@ -236,13 +316,33 @@ static double softmax_row_f32x4(const float *y, const float *z, size_t n, float 
   double ssum = hsum64(s), sysum = hsum64(sy);
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
-    v128_t rv = wasm_f64x2_splat(sysum / ssum), cv = wasm_f64x2_splat(scale);
-    for (j = 0; j < n4; j += 4)
-      wasm_v128_store(g + j,
-                      softmax_grad_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j), sm, rv, cv));
-    if (t)
-      store_tail(g + n4, softmax_grad_f32x4(load_tail(g + n4, t, 0.0f),
-                                            load_tail(y + n4, t, 0.0f), smt, rv, cv), t);
+    double r = sysum / ssum;
+    if (grad_fits_float(r, hmax_f32x4(ym), a, b, scale)) {
+      v128_t rf = wasm_f32x4_splat((float)r), cf = wasm_f32x4_splat((float)scale);
+      v128_t af = wasm_f32x4_splat((float)a), bf = wasm_f32x4_splat((float)b);
+      for (j = 0; j + 8 <= n4; j += 8) {
+        wasm_v128_store(g + j, softmax_grad_float_f32x4(wasm_v128_load(g + j),
+                                                        wasm_v128_load(y + j), rf, af, bf, cf));
+        wasm_v128_store(g + j + 4, softmax_grad_float_f32x4(wasm_v128_load(g + j + 4),
+                                                            wasm_v128_load(y + j + 4), rf, af,
+                                                            bf, cf));
+      }
+      for (; j < n4; j += 4)
+        wasm_v128_store(g + j, softmax_grad_float_f32x4(wasm_v128_load(g + j),
+                                                        wasm_v128_load(y + j), rf, af, bf, cf));
+      if (t)
+        store_tail(g + n4, softmax_grad_float_f32x4(load_tail(g + n4, t, 0.0f),
+                                                    load_tail(y + n4, t, 0.0f), rf, af, bf, cf),
+                   t);
+    } else {
+      v128_t rv = wasm_f64x2_splat(r), cv = wasm_f64x2_splat(scale);
+      for (j = 0; j < n4; j += 4)
+        wasm_v128_store(g + j, softmax_grad_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j),
+                                                  sm, rv, cv));
+      if (t)
+        store_tail(g + n4, softmax_grad_f32x4(load_tail(g + n4, t, 0.0f),
+                                              load_tail(y + n4, t, 0.0f), smt, rv, cv), t);
+    }
   }
   return sysum * log(ssum) - hsum64(syd);
 }

@@ -22,8 +22,10 @@
  *
  * Ignored rows (ignore_class) have loss 0 and a gradient row of exact zeros
  * (Keras replaces their predictions by a constant). Each row kernel exists as
- * _scalar and _f32x4 with the same steps and the same per-element roundings;
- * only the order of the row sums differs. */
+ * _scalar and _f32x4 with the same steps and roundings; the scalar kernels add
+ * the row sums in the order of the f32x4 kernels' double lanes (elements
+ * 4i + 0 and 4i + 2 into one, 4i + 1 and 4i + 3 into the other), so the two
+ * agree bit for bit, per element and per example. */
 #include <math.h>
 #include <string.h>
 
@@ -61,19 +63,38 @@ XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
 
 /* One row given its maximum m; also stores the maximum of zn[0..n) (the next
  * row, or z itself for the last one) in *mn. */
+/* Pass 2 on four elements (k of them real): e = exp(z - m), summed in the
+ * pairs of the f32x4 kernel's double lanes (elements 0 + 2 and 1 + 3). */
+static inline void exp4_scalar(const float *z4, size_t k, float m, float *e4, double *s) {
+  for (size_t i = 0; i < 4; i++) {
+    float e = xent_exp_scalar(z4[i] - m);
+    e4[i] = i < k ? e : 0.0f;
+  }
+  s[0] += (double)e4[0] + (double)e4[2];
+  s[1] += (double)e4[1] + (double)e4[3];
+}
+
 XENT_MAYBE_UNUSED static double sparse_softmax_row_scalar(int32_t label, const float *z,
                                                           size_t n, float m, const float *zn,
                                                           float *mn, double scale, float *g) {
+  size_t n4 = n & ~(size_t)3, t = n - n4;
   /* Pass 2: exponentials and their sum; the next row's maximum. */
-  double s = 0.0;
-  float mx = zn[0];
-  for (size_t j = 0; j < n; j++) {
-    float e = xent_exp_scalar(z[j] - m);
-    if (g) g[j] = e;
-    s += (double)e;
-    mx = mx < zn[j] ? zn[j] : mx;
+  double s2[2] = {0.0, 0.0};
+  float e4[4];
+  for (size_t j = 0; j < n4; j += 4) {
+    exp4_scalar(z + j, 4, m, e4, s2);
+    if (g) memcpy(g + j, e4, sizeof e4);
   }
+  if (t) {
+    float zt[4] = {m, m, m, m};
+    memcpy(zt, z + n4, t * sizeof(float));
+    exp4_scalar(zt, t, m, e4, s2);
+    if (g) memcpy(g + n4, e4, t * sizeof(float));
+  }
+  float mx = zn[0];
+  for (size_t j = 0; j < n; j++) mx = mx < zn[j] ? zn[j] : mx;
   *mn = mx;
+  double s = s2[0] + s2[1];
   /* Pass 3: scale softmax, then the label's element softmax - 1 in double. */
   if (g) {
     float ey = g[label];
@@ -86,15 +107,31 @@ XENT_MAYBE_UNUSED static double sparse_softmax_row_scalar(int32_t label, const f
 
 /* ---- Probabilities: one row of log sum clip(p) - log clip(p_y) -------------- */
 
+/* clip(p) of four elements (k of them real, the rest 0), summed in the pairs
+ * of the f32x4 kernel's double lanes. */
+static inline void clip_sum4_scalar(const float *p4, size_t k, double *acc) {
+  double v[4];
+  for (size_t i = 0; i < 4; i++) {
+    float pc = p4[i] < XENT_EPS ? XENT_EPS : p4[i];
+    pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc;
+    v[i] = i < k ? (double)pc : 0.0;
+  }
+  acc[0] += v[0] + v[2];
+  acc[1] += v[1] + v[3];
+}
+
 XENT_MAYBE_UNUSED static double sparse_prob_row_scalar(int32_t label, const float *p, size_t n,
                                                        double scale, float *g) {
+  size_t n4 = n & ~(size_t)3, t = n - n4;
   /* Pass 1: S' = sum clip(p). */
-  double s = 0.0;
-  for (size_t j = 0; j < n; j++) {
-    float pc = p[j] < XENT_EPS ? XENT_EPS : p[j];
-    pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc;
-    s += (double)pc;
+  double acc[2] = {0.0, 0.0};
+  for (size_t j = 0; j < n4; j += 4) clip_sum4_scalar(p + j, 4, acc);
+  if (t) {
+    float pt[4] = {0};
+    memcpy(pt, p + n4, t * sizeof(float));
+    clip_sum4_scalar(pt, t, acc);
   }
+  double s = acc[0] + acc[1];
   /* Pass 2: m_i / S' everywhere, then the label's element. */
   if (g) {
     float c = clamp_finite((float)(scale / s));
@@ -161,13 +198,13 @@ static double sparse_softmax_row_f32x4(int32_t label, const float *z, size_t n, 
   size_t n4 = n & ~(size_t)3, t = n - n4;
   /* Pass 2: exponentials and their sum; the next row's maximum. */
   v128_t mv = wasm_f32x4_splat(m), x0 = wasm_f32x4_splat(zn[0]), x1 = x0;
-  v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0;
+  v128_t s0 = wasm_f64x2_splat(0.0);
   size_t j = 0;
   for (; j + 16 <= n4; j += 16) {
     v128_t e0 = exp_step_f32x4(wasm_v128_load(z + j), mv, &s0);
-    v128_t e1 = exp_step_f32x4(wasm_v128_load(z + j + 4), mv, &s1);
+    v128_t e1 = exp_step_f32x4(wasm_v128_load(z + j + 4), mv, &s0);
     v128_t e2 = exp_step_f32x4(wasm_v128_load(z + j + 8), mv, &s0);
-    v128_t e3 = exp_step_f32x4(wasm_v128_load(z + j + 12), mv, &s1);
+    v128_t e3 = exp_step_f32x4(wasm_v128_load(z + j + 12), mv, &s0);
     x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
     x1 = wasm_f32x4_pmax(x1, wasm_v128_load(zn + j + 4));
     x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j + 8));
@@ -193,7 +230,7 @@ static double sparse_softmax_row_f32x4(int32_t label, const float *z, size_t n, 
     if (g) store_tail(g + n4, e, t);
   }
   *mn = hmax_f32x4(wasm_f32x4_pmax(x0, x1));
-  double s = hsum64(wasm_f64x2_add(s0, s1));
+  double s = hsum64(s0);
   /* Pass 3: scale softmax, then the label's element softmax - 1 in double. */
   if (g) {
     float ey = g[label];

@@ -218,6 +218,28 @@ static void every_option_matches_the_float64_reference(void) {
   }
 }
 
+/* With the default reduction over a large batch, the gradient's scale is small
+ * and pass 3 runs in float32: it must stay within the same tolerance. */
+static void large_batches_keep_the_gradient_tolerance(void) {
+  static const size_t lengths[] = {3, 33, 1000};
+  check_rng r = {99};
+  for (size_t li = 0; li < 3; li++) {
+    size_t n = lengths[li], B = 64, N = B * n;
+    float *y = malloc(N * sizeof(float)), *x = malloc(N * sizeof(float));
+    for (int kind = 0; kind < 3; kind++) {
+      for (size_t b = 0; b < B; b++) {
+        fill_labels(y + b * n, n, kind, &r);
+        for (size_t j = 0; j < n; j++) x[b * n + j] = (float)check_uniform(&r, -6, 6);
+      }
+      for (int ls = 0; ls < 2; ls++) {
+        config c = {B, n, 1, XENT_SUM_OVER_BATCH_SIZE, ls ? 0.1 : 0.0, NULL, NULL};
+        compare_with_reference(&c, y, x, 8, &r);
+      }
+    }
+    free(y), free(x);
+  }
+}
+
 /* 100000 classes, one dominant: S = 1 + a sum of tiny terms that float
  * accumulation would lose. */
 static void long_rows_with_a_near_zero_loss_keep_their_precision(void) {
@@ -362,6 +384,7 @@ static void print_stats(const char *name, const stats *s) {
 
 int main(void) {
   every_option_matches_the_float64_reference();
+  large_batches_keep_the_gradient_tolerance();
   long_rows_with_a_near_zero_loss_keep_their_precision();
   extreme_inputs_stay_finite_and_right();
   the_tf_nn_op_is_unreduced_with_exact_gradients();
