@@ -14,8 +14,11 @@
  * z - m taken in double so that a zero label times a spread beyond FLT_MAX
  * is 0, not NaN (decision 6); the loss is (sum y') log S - sum y' (z - m).
  * Pass 3, on the row still in cache, turns e into
- * scale ((sum y') e / S - y'), the exact derivative (decision 1), in double:
- * (sum y') softmax - y' cancels where the softmax matches the labels.
+ * scale ((sum y') e / S - y'), the exact derivative (decision 1). That
+ * difference cancels where the softmax matches the labels, so it runs in
+ * float32 only when the scale is small enough for float32 rounding to stay
+ * within the tolerance (grad_fits_float: large batches with the default
+ * reduction), and in double otherwise.
  *
  * Probability path: q = p / sum p (0 when the sum is 0: decision 3), then
  * q' = clip(q) to [eps, 1 - eps] in float32, loss -sum y' log q'. With m_j
