@@ -477,14 +477,14 @@ after(() => {
   console.log(`# largest relative error vs the float64 reference (${xent.backend}):\n# ${lines.join('\n# ')}`);
 });
 
-describe('docs/api.md', () => {
+describe('README.md API section', () => {
   test('every example runs', async () => {
     const { readFile, writeFile, mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { pathToFileURL, fileURLToPath } = await import('node:url');
     const root = new URL('../../', import.meta.url);
-    const text = await readFile(new URL('docs/api.md', root), 'utf8');
+    const text = await readFile(new URL('README.md', root), 'utf8');
     const blocks = [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
     assert.ok(blocks.length >= 12, 'one example per function');
     const dir = await mkdtemp(join(tmpdir(), 'xent-docs-'));
