@@ -59,11 +59,6 @@ xent_status xent__check_nn(const void *labels, const float *logits, size_t batch
 float xent__dense_weight(const xent_plan *plan, size_t b, const float *y_row);
 float xent__sparse_weight(const xent_plan *plan, size_t b, int32_t label);
 
-/* Gradient scale of example b whose weight is w: w / denominator (0 when the
- * denominator is 0, as divide_no_nan makes the loss constant 0 there). */
-static inline float xent__grad_scale(const xent_plan *plan, float w) {
-  return plan->denominator > 0.0 ? (float)((double)w / plan->denominator) : 0.0f;
-}
 
 /* Store the reduced loss from the weighted sum (0 with XENT_NONE). */
 void xent__finish(const xent_plan *plan, double weighted_sum, float *loss);
@@ -74,6 +69,14 @@ static inline float xent__narrow(double v) {
   if (v > (double)FLT_MAX) return FLT_MAX;
   if (v < -(double)FLT_MAX) return -FLT_MAX;
   return (float)v;
+}
+
+/* Gradient scale of example b whose weight is w: w / denominator (0 when the
+ * denominator is 0, as divide_no_nan makes the loss constant 0 there). A
+ * negative denominator (mixed-sign weights) divides as it does in the loss; a
+ * scale beyond float range saturates. */
+static inline float xent__grad_scale(const xent_plan *plan, float w) {
+  return plan->denominator != 0.0 ? xent__narrow((double)w / plan->denominator) : 0.0f;
 }
 
 static inline xent_status xent__fail(xent_error *err, xent_status s, const char *arg,

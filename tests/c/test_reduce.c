@@ -155,6 +155,15 @@ static void denominators_follow_keras(void) {
   xent__finish(&plan, 1e300, &loss);
   CHECK(loss == FLT_MAX, "a sum beyond float range saturates to FLT_MAX");
 
+  plan.opt.reduction = XENT_MEAN_WITH_SAMPLE_WEIGHT;
+  plan.denominator = -2.0;
+  CHECK(xent__grad_scale(&plan, 1.0f) == -0.5f,
+        "a negative weight sum scales the gradient as it divides the loss");
+  plan.denominator = 1e-300;
+  CHECK(xent__grad_scale(&plan, 1.0f) == FLT_MAX, "a gradient scale beyond float range saturates");
+  plan.denominator = 0.0;
+  CHECK(xent__grad_scale(&plan, 1.0f) == 0.0f, "a zero denominator gives a zero gradient");
+
   float y1[2] = {0.7f, 0.2f};
   float cw2[2] = {3.0f, 5.0f};
   xent_options o1 = {0};
