@@ -37,23 +37,9 @@
 
 #include "xent_internal.h"
 #include "xent_math.h"
-
-/* +-Inf to +-FLT_MAX; NaN stays NaN (as wasm's f32x4.min/max do). */
-static inline float clamp_finite(float v) {
-  v = FLT_MAX < v ? FLT_MAX : v;
-  return v < -FLT_MAX ? -FLT_MAX : v;
-}
+#include "xent_row.h"
 
 /* ---- Logits: one row of sum_j y'_j (logsumexp(z) - z_j) -------------------- */
-
-/* Pass 1 of a batch's first row: the row maximum. Every other row gets its
- * maximum from the previous row's pass 2, so that reading it from memory
- * overlaps that row's exponentials. */
-XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
-  float m = z[0];
-  for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
-  return m;
-}
 
 /* Pass 2 on four elements (k of them real, the rest padding): e = exp(z - m)
  * and the row sums, paired like the f32x4 kernel's double lanes (elements
@@ -190,52 +176,13 @@ XENT_MAYBE_UNUSED static double categorical_prob_row_scalar(const float *y, cons
 
 #if XENT_HAVE_SIMD128
 
-static inline v128_t lo64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
-static inline v128_t hi64(v128_t v) {
-  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3));
-}
 static inline v128_t demote2(v128_t lo, v128_t hi) {
   return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi),
                             0, 1, 4, 5);
 }
-static inline double hsum64(v128_t v) {
-  return wasm_f64x2_extract_lane(v, 0) + wasm_f64x2_extract_lane(v, 1);
-}
 static inline v128_t clamp_finite_f32x4(v128_t v) {
   v = wasm_f32x4_min(v, wasm_f32x4_splat(FLT_MAX));
   return wasm_f32x4_max(v, wasm_f32x4_splat(-FLT_MAX));
-}
-/* The last n % 4 elements through a local copy, the other lanes `pad`. */
-static inline v128_t load_tail(const float *src, size_t t, float pad) {
-  float buf[4] = {pad, pad, pad, pad};
-  memcpy(buf, src, t * sizeof(float));
-  return wasm_v128_load(buf);
-}
-static inline void store_tail(float *dst, v128_t v, size_t t) {
-  float buf[4];
-  wasm_v128_store(buf, v);
-  memcpy(dst, buf, t * sizeof(float));
-}
-static inline v128_t tail_keep(size_t t) {
-  return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)t));
-}
-static inline float hmax_f32x4(v128_t m) {
-  m = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 2, 3, 0, 1));
-  m = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2));
-  return wasm_f32x4_extract_lane(m, 0);
-}
-/* Pass 1 of a batch's first row. */
-static float row_max_f32x4(const float *z, size_t n) {
-  size_t n4 = n & ~(size_t)3;
-  v128_t m0 = wasm_f32x4_splat(z[0]), m1 = m0;
-  size_t j = 0;
-  for (; j + 8 <= n4; j += 8) {
-    m0 = wasm_f32x4_pmax(m0, wasm_v128_load(z + j));
-    m1 = wasm_f32x4_pmax(m1, wasm_v128_load(z + j + 4));
-  }
-  for (; j < n4; j += 4) m0 = wasm_f32x4_pmax(m0, wasm_v128_load(z + j));
-  m0 = wasm_f32x4_pmax(m0, wasm_f32x4_pmax(m1, load_tail(z + n4, n - n4, z[0])));
-  return hmax_f32x4(m0);
 }
 
 /* Smoothed labels y' = y a + b of four elements, in double; `b` is per lane

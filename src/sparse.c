@@ -31,12 +31,7 @@
 
 #include "xent_internal.h"
 #include "xent_math.h"
-
-/* +-Inf to +-FLT_MAX; NaN stays NaN (as wasm's f32x4.min/max do). */
-static inline float clamp_finite(float v) {
-  v = FLT_MAX < v ? FLT_MAX : v;
-  return v < -FLT_MAX ? -FLT_MAX : v;
-}
+#include "xent_row.h"
 
 /* The label's gradient element of the logits path: scale (e_y / S - 1). */
 static inline float label_grad(float e, double s, double scale) {
@@ -51,15 +46,6 @@ static inline float label_prob_grad(float p, double s, double scale) {
 }
 
 /* ---- Logits: one row of logsumexp(z) - z_y ---------------------------------- */
-
-/* Pass 1 of a batch's first row (and of a row after an ignored one): the row
- * maximum. Every other row gets its maximum from the previous row's pass 2,
- * so that reading it from memory overlaps that row's exponentials. */
-XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
-  float m = z[0];
-  for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
-  return m;
-}
 
 /* One row given its maximum m; also stores the maximum of zn[0..n) (the next
  * row, or z itself for the last one) in *mn. */
@@ -145,46 +131,6 @@ XENT_MAYBE_UNUSED static double sparse_prob_row_scalar(int32_t label, const floa
 }
 
 #if XENT_HAVE_SIMD128
-
-static inline v128_t lo64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
-static inline v128_t hi64(v128_t v) {
-  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3));
-}
-static inline double hsum64(v128_t v) {
-  return wasm_f64x2_extract_lane(v, 0) + wasm_f64x2_extract_lane(v, 1);
-}
-/* The last n % 4 elements through a local copy, the other lanes `pad`. */
-static inline v128_t load_tail(const float *src, size_t t, float pad) {
-  float buf[4] = {pad, pad, pad, pad};
-  memcpy(buf, src, t * sizeof(float));
-  return wasm_v128_load(buf);
-}
-static inline void store_tail(float *dst, v128_t v, size_t t) {
-  float buf[4];
-  wasm_v128_store(buf, v);
-  memcpy(dst, buf, t * sizeof(float));
-}
-static inline v128_t tail_keep(size_t t) {
-  return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)t));
-}
-static inline float hmax_f32x4(v128_t m) {
-  m = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 2, 3, 0, 1));
-  m = wasm_f32x4_pmax(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2));
-  return wasm_f32x4_extract_lane(m, 0);
-}
-/* Pass 1 of a batch's first row (and of a row after an ignored one). */
-static float row_max_f32x4(const float *z, size_t n) {
-  size_t n4 = n & ~(size_t)3;
-  v128_t m0 = wasm_f32x4_splat(z[0]), m1 = m0;
-  size_t j = 0;
-  for (; j + 8 <= n4; j += 8) {
-    m0 = wasm_f32x4_pmax(m0, wasm_v128_load(z + j));
-    m1 = wasm_f32x4_pmax(m1, wasm_v128_load(z + j + 4));
-  }
-  for (; j < n4; j += 4) m0 = wasm_f32x4_pmax(m0, wasm_v128_load(z + j));
-  m0 = wasm_f32x4_pmax(m0, wasm_f32x4_pmax(m1, load_tail(z + n4, n - n4, z[0])));
-  return hmax_f32x4(m0);
-}
 
 /* Pass 2 on four elements: e = exp(z - m), S += e. */
 static inline v128_t exp_step_f32x4(v128_t zv, v128_t mv, v128_t *s) {
