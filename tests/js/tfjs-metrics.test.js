@@ -7,46 +7,12 @@
 // intermediate to float32 (its binary loss goes through logit(clip(p)) and back).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as xent from '../../js/index.js';
+import { loadTf } from './tfjs-bundle.js';
 import { deviation, rng } from './reference.js';
 
 const RTOL = 1e-5;
 const ATOL = 1e-6;
-
-// tfjs-core's Node build registers no gradients, so tfjs-core, its gradients,
-// the cpu backend and tfjs-layers' metrics are bundled once with esbuild.
-async function loadTf() {
-  const root = new URL('../../', import.meta.url);
-  const out = fileURLToPath(new URL('build/tfjs-cpu-layers.cjs', root));
-  const pkg = fileURLToPath(new URL('node_modules/@tensorflow/tfjs-layers/package.json', root));
-  if (!existsSync(out) || statSync(out).mtimeMs < statSync(pkg).mtimeMs) {
-    const esbuild = await import('esbuild');
-    const r = await esbuild.build({
-      stdin: {
-        contents:
-          "export * from '@tensorflow/tfjs-core'; export { metrics } from '@tensorflow/tfjs-layers';" +
-          " import '@tensorflow/tfjs-core/dist/register_all_gradients'; import '@tensorflow/tfjs-backend-cpu';",
-        resolveDir: fileURLToPath(root),
-        loader: 'js',
-      },
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      mainFields: ['module', 'main'],
-      write: false,
-      logLevel: 'silent',
-    });
-    mkdirSync(fileURLToPath(new URL('build/', root)), { recursive: true });
-    writeFileSync(out, r.outputFiles[0].contents);
-  }
-  const tf = createRequire(import.meta.url)(out);
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
-  return tf;
-}
 
 let tf;
 before(async () => {

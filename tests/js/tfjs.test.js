@@ -6,10 +6,11 @@
 //   softmaxCrossEntropy(oneHot(y)) <-> sparseSoftmaxCrossEntropyWithLogits, sparseCategoricalCrossentropy({ fromLogits })
 //   tfjs-layers' binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy
 //     (what tf.metrics.* and compile({ loss }) run) <-> the probability paths.
-// tfjs-layers is not a dependency of this repository, so the three layers
-// functions are composed here from tfjs-core ops exactly as semantics.md
-// section 5.2 describes their source; values and gradients are still computed
-// by TF.js kernels and TF.js autodiff. TF.js has no focal loss and no
+// The three layers functions are composed here from tfjs-core ops exactly as
+// semantics.md section 5.2 describes their source (the sparse one has no
+// tf.metrics export, and composing them exposes the documented differences);
+// values and gradients are still computed by TF.js kernels and autodiff. The
+// real tf.metrics functions are checked in tfjs-metrics.test.js. TF.js has no focal loss and no
 // weighted_cross_entropy_with_logits. Where the semantics differ (section 5.3
 // and xent's decisions), the test states the difference and checks it, rather
 // than widening the tolerance.
@@ -20,47 +21,13 @@
 // chain 6 to 8 rounded ops and cancel terms). Prints the largest deviation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as xent from '../../js/index.js';
+import { loadTf } from './tfjs-bundle.js';
 import { EPS, deviation, rng } from './reference.js';
 
 const RTOL = 1e-5;
 const ATOL = 1e-6;
 const worst = {};
-
-// tfjs-core's Node build ships no gradient definitions (they live in
-// dist/register_all_gradients.js as extensionless ES modules). Bundle tfjs-core,
-// its gradients and the cpu backend into one CommonJS file with esbuild (a dev
-// dependency), cached under build/.
-async function loadTf() {
-  const root = new URL('../../', import.meta.url);
-  const out = fileURLToPath(new URL('build/tfjs-cpu-with-gradients.cjs', root));
-  const pkg = fileURLToPath(new URL('node_modules/@tensorflow/tfjs-core/package.json', root));
-  if (!existsSync(out) || statSync(out).mtimeMs < statSync(pkg).mtimeMs) {
-    const esbuild = await import('esbuild');
-    const r = await esbuild.build({
-      stdin: {
-        contents: "export * from '@tensorflow/tfjs-core'; import '@tensorflow/tfjs-core/dist/register_all_gradients'; import '@tensorflow/tfjs-backend-cpu';",
-        resolveDir: fileURLToPath(root),
-        loader: 'js',
-      },
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      mainFields: ['module', 'main'],
-      write: false,
-      logLevel: 'silent',
-    });
-    mkdirSync(fileURLToPath(new URL('build/', root)), { recursive: true });
-    writeFileSync(out, r.outputFiles[0].contents);
-  }
-  const tf = createRequire(import.meta.url)(out);
-  tf.env().set('PROD', true); // no "install tfjs-node" banner
-  await tf.setBackend('cpu');
-  return tf;
-}
 
 let tf;
 before(async () => {
