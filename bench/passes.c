@@ -5,6 +5,7 @@
  * can say which pass limits a kernel and what a change would buy. Every
  * function returns a value that depends on its work, so none is optimised away. */
 #include <float.h>
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 #include <wasm_simd128.h>
@@ -393,3 +394,73 @@ double pass_softmax3_pair(const float *x, size_t rows, size_t cols, float *out) 
   }
   return acc;
 }
+
+/* W2 (soft labels, no smoothing) as categorical.c could do it: the next row's
+ * maximum found during pass 2, y (z - m) as a float32 product, the terms of
+ * one 16-element iteration added in float32 and promoted once, the label range
+ * tracked (pre_y < 2); pre_s says how S is added: 0 promoted per vector,
+ * 1 added in float32 per 16 elements, 2 in float32 pairs; pre_y whether sum y
+ * is added in float32 per 16. Pass 3 in float32. */
+static inline double w2_iter(const float *y, const float *x, size_t rows, size_t cols,
+                             float *out, int pre_s, int pre_y) {
+  double acc = 0;
+  v128_t mv = wasm_v128_load(x);
+  for (int k = 0; k < 2; k++) mv = wasm_f32x4_pmax(mv, wasm_i32x4_shuffle(mv, mv, 1, 2, 3, 0));
+  for (size_t r = 0; r < rows; r++, x += cols, y += cols, out += cols) {
+    const float *xn = r + 1 < rows ? x + cols : x;
+    v128_t s = wasm_f64x2_splat(0), sy = s, syd = s, x0 = wasm_v128_load(xn), x1 = x0;
+    v128_t yhi = F(0.0f), ylo = yhi;
+    for (size_t j = 0; j < cols; j += 16) {
+      v128_t d0 = wasm_f32x4_sub(wasm_v128_load(x + j), mv);
+      v128_t d1 = wasm_f32x4_sub(wasm_v128_load(x + j + 4), mv);
+      v128_t d2 = wasm_f32x4_sub(wasm_v128_load(x + j + 8), mv);
+      v128_t d3 = wasm_f32x4_sub(wasm_v128_load(x + j + 12), mv);
+      v128_t y0 = wasm_v128_load(y + j), y1 = wasm_v128_load(y + j + 4);
+      v128_t y2 = wasm_v128_load(y + j + 8), y3 = wasm_v128_load(y + j + 12);
+      v128_t e0 = xent_exp_f32x4(d0), e1 = xent_exp_f32x4(d1);
+      v128_t e2 = xent_exp_f32x4(d2), e3 = xent_exp_f32x4(d3);
+      if (pre_s == 2) {
+        s = sum64(sum64(s, wasm_f32x4_add(e0, e1)), wasm_f32x4_add(e2, e3));
+      } else if (pre_s) {
+        s = sum64(s, wasm_f32x4_add(wasm_f32x4_add(e0, e1), wasm_f32x4_add(e2, e3)));
+      } else {
+        s = sum64(sum64(s, e0), e1);
+        s = sum64(sum64(s, e2), e3);
+      }
+      if (pre_y) {
+        sy = sum64(sy, wasm_f32x4_add(wasm_f32x4_add(y0, y1), wasm_f32x4_add(y2, y3)));
+      } else {
+        sy = sum64(sum64(sy, y0), y1);
+        sy = sum64(sum64(sy, y2), y3);
+      }
+      syd = sum64(syd, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(y0, d0), wasm_f32x4_mul(y1, d1)),
+                                      wasm_f32x4_add(wasm_f32x4_mul(y2, d2), wasm_f32x4_mul(y3, d3))));
+      if (pre_y < 2) {
+        yhi = wasm_f32x4_pmax(wasm_f32x4_pmax(yhi, y0), wasm_f32x4_pmax(y1, wasm_f32x4_pmax(y2, y3)));
+        ylo = wasm_f32x4_pmin(wasm_f32x4_pmin(ylo, y0), wasm_f32x4_pmin(y1, wasm_f32x4_pmin(y2, y3)));
+      }
+      x0 = wasm_f32x4_pmax(x0, wasm_f32x4_pmax(wasm_v128_load(xn + j), wasm_v128_load(xn + j + 8)));
+      x1 = wasm_f32x4_pmax(x1, wasm_f32x4_pmax(wasm_v128_load(xn + j + 4), wasm_v128_load(xn + j + 12)));
+      wasm_v128_store(out + j, e0);
+      wasm_v128_store(out + j + 4, e1);
+      wasm_v128_store(out + j + 8, e2);
+      wasm_v128_store(out + j + 12, e3);
+    }
+    double ssum = hsum64(s), sysum = hsum64(sy);
+    v128_t rv = F((float)(sysum / ssum)), cv = F(1.0f / 4096.0f);
+    for (size_t j = 0; j < cols; j += 8) {
+      wasm_v128_store(out + j, wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(out + j), rv), wasm_v128_load(y + j)), cv));
+      wasm_v128_store(out + j + 4, wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(out + j + 4), rv), wasm_v128_load(y + j + 4)), cv));
+    }
+    x0 = wasm_f32x4_pmax(x0, x1);
+    x0 = wasm_f32x4_pmax(x0, wasm_i32x4_shuffle(x0, x0, 2, 3, 0, 1));
+    mv = wasm_f32x4_pmax(x0, wasm_i32x4_shuffle(x0, x0, 1, 0, 3, 2));
+    acc += sysum * log(ssum) - hsum64(syd) + wasm_f32x4_extract_lane(wasm_f32x4_sub(yhi, ylo), 0);
+  }
+  return acc;
+}
+double w2_fast_s64_y64(const float *y, const float *x, size_t rows, size_t cols, float *out) { return w2_iter(y, x, rows, cols, out, 0, 0); }
+double w2_fast_s64_y32(const float *y, const float *x, size_t rows, size_t cols, float *out) { return w2_iter(y, x, rows, cols, out, 0, 1); }
+double w2_fast_s32_y32(const float *y, const float *x, size_t rows, size_t cols, float *out) { return w2_iter(y, x, rows, cols, out, 1, 1); }
+double w2_fast_s2_y32(const float *y, const float *x, size_t rows, size_t cols, float *out) { return w2_iter(y, x, rows, cols, out, 2, 1); }
+double w2_fast_s2_y32_norange(const float *y, const float *x, size_t rows, size_t cols, float *out) { return w2_iter(y, x, rows, cols, out, 2, 2); }

@@ -1,4 +1,4 @@
-// passes.js: `node bench/passes.js`, the diagnosis behind the benchmark's
+// passes.js: `node bench/passes.js [--only=W1,W2]`, the diagnosis behind the benchmark's
 // ceiling targets (issue 6). Times each W1/W3/W4 kernel of dist/xent-simd.wasm
 // (data resident in wasm memory, as the zero-copy path) next to the single
 // passes and elementary functions it is made of (bench/passes.c, compiled here
@@ -15,7 +15,7 @@ import { loadWasm } from './wasm.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'bench/passes.c');
 const out = path.join(root, 'node_modules/.cache/xent-bench/passes.wasm');
-const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'map_softplus_poly', 'w3_fused_poly', 'w4_fused_nodiv', 'exp_consts', 'map_exp_tab', 'w2_f32', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
+const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'map_softplus_poly', 'w3_fused_poly', 'w4_fused_nodiv', 'exp_consts', 'map_exp_tab', 'w2_f32', 'w2_fast_s64_y64', 'w2_fast_s64_y32', 'w2_fast_s32_y32', 'w2_fast_s2_y32', 'w2_fast_s2_y32_norange', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
 
 function compile() {
   const newest = Math.max(statSync(src).mtimeMs, statSync(path.join(root, 'src/xent_math.h')).mtimeMs);
@@ -48,12 +48,13 @@ async function main() {
   const n = rows * cols;
   const report = [];
   const kTab = pw.ex.exp_consts();
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
   for (const [id, kind, fn, fromLogits] of [
     ['W1', 'sparse', 'xent_sparse_categorical_crossentropy', 1],
     ['W2', 'soft', 'xent_categorical_crossentropy', 1],
     ['W3', 'sigmoid', 'xent_binary_crossentropy', 1],
     ['W4', 'probs', 'xent_binary_crossentropy', 0],
-  ]) {
+  ].filter(([id]) => !only || only.includes(id))) {
     const { x, labels } = data(kind, n);
     const pY = lib.put(labels);
     const pX = lib.put(x);
@@ -85,6 +86,11 @@ async function main() {
       peers.push(
         { name: 'passes 1+2+3 of W1 (no labels)', call: () => P.pass_softmax3(qX, rows, cols, qO) },
         { name: 'W2 with float32 element work, f64x2 row sums', call: () => P.w2_f32(qY, qX, rows, cols, qO) },
+        { name: 'W2 fused, y (z - m) added in f32 per 16, S and sum y promoted per vector', call: () => P.w2_fast_s64_y64(qY, qX, rows, cols, qO) },
+        { name: 'W2 fused, y (z - m) and sum y added in f32 per 16, S per vector', call: () => P.w2_fast_s64_y32(qY, qX, rows, cols, qO) },
+        { name: 'W2 fused, all three sums added in f32 per 16', call: () => P.w2_fast_s32_y32(qY, qX, rows, cols, qO) },
+        { name: 'W2 fused, S added in f32 pairs, the other two per 16', call: () => P.w2_fast_s2_y32(qY, qX, rows, cols, qO) },
+        { name: 'the same without tracking the label range', call: () => P.w2_fast_s2_y32_norange(qY, qX, rows, cols, qO) },
       );
     } else if (kind === 'sigmoid') {
       peers.push(
