@@ -41,73 +41,129 @@
 
 /* ---- Logits: one row of sum_j y'_j (logsumexp(z) - z_j) -------------------- */
 
-/* Pass 2 on four elements (k of them real, the rest padding): e = exp(z - m)
- * and the row sums, paired like the f32x4 kernel's double lanes (elements
- * 0 + 2 and 1 + 3) so that both builds form bit-identical sums. */
-static inline void softmax_step_scalar(const float *z4, const float *y4, size_t k, float m,
-                                       double a, double b, float *e4, double *s, double *sy,
-                                       double *syd, float *ymax) {
-  double yy[4], d[4];
-  for (size_t i = 0; i < 4; i++) {
-    float e = xent_exp_scalar(z4[i] - m);
-    e4[i] = i < k ? e : 0.0f;
-    yy[i] = (double)y4[i] * a + (i < k ? b : 0.0);
-    d[i] = (double)z4[i] - (double)m;
-    *ymax = *ymax < fabsf(y4[i]) ? fabsf(y4[i]) : *ymax;
+/* The label sums of a row in double, element by element: for rows whose
+ * float32 label sums cannot be trusted (a negative label, or z - m beyond the
+ * float range) and for the double pass 3. Plain code, the same in both
+ * builds. */
+static void exact_label_sums(const float *y, const float *z, size_t n, float m, double a,
+                             double b, double *sy, double *syd) {
+  double t = 0.0, td = 0.0;
+  for (size_t j = 0; j < n; j++) {
+    double yy = (double)y[j] * a + b;
+    t += yy;
+    td += yy * ((double)z[j] - (double)m);
   }
-  s[0] += (double)e4[0] + (double)e4[2];
-  s[1] += (double)e4[1] + (double)e4[3];
-  sy[0] += yy[0] + yy[2];
-  sy[1] += yy[1] + yy[3];
-  syd[0] += yy[0] * d[0] + yy[2] * d[2];
-  syd[1] += yy[1] * d[1] + yy[3] * d[3];
+  *sy = t;
+  *syd = td;
+}
+
+/* Pass 2 on a block of 16 elements (k of them real; padding z = m, y = 0),
+ * in the lanes of the f32x4 kernel: element 4q + i is in lane i of vector q.
+ * e = exp(d), d = z - m in float32; S adds each vector's e in its double lanes
+ * (lanes 0 + 2 and 1 + 3); sum y, sum y d and (when smoothing) sum d add the
+ * four vectors of a lane in float32, (v0 + v1) + (v2 + v3), before that. */
+static inline void softmax_block_scalar(const float *z, const float *y, size_t k, float m,
+                                        int smooth, float *e, double *s, double *sy,
+                                        double *syd, double *sd, float *yr) {
+  float d[16], v[3][4];
+  for (size_t i = 0; i < 16; i++) {
+    d[i] = z[i] - m;
+    float ei = xent_exp_scalar(d[i]);
+    e[i] = i < k ? ei : 0.0f;
+    yr[0] = y[i] < yr[0] ? y[i] : yr[0];
+    yr[1] = yr[1] < y[i] ? y[i] : yr[1];
+  }
+  for (size_t q = 0; q < 16; q += 4) {
+    s[0] += (double)e[q] + (double)e[q + 2];
+    s[1] += (double)e[q + 1] + (double)e[q + 3];
+  }
+  for (size_t i = 0; i < 4; i++) {
+    v[0][i] = (y[i] + y[i + 4]) + (y[i + 8] + y[i + 12]);
+    v[1][i] = (y[i] * d[i] + y[i + 4] * d[i + 4]) + (y[i + 8] * d[i + 8] + y[i + 12] * d[i + 12]);
+    v[2][i] = (d[i] + d[i + 4]) + (d[i + 8] + d[i + 12]);
+  }
+  double *acc[3] = {sy, syd, sd};
+  for (size_t r = 0; r < (smooth ? 3u : 2u); r++) {
+    acc[r][0] += (double)v[r][0] + (double)v[r][2];
+    acc[r][1] += (double)v[r][1] + (double)v[r][3];
+  }
 }
 
 /* Pass 3 in float32 is within the gradient tolerance when
  * scale (2 r + 3 max|y'|) <= 1/4, r = (sum y') / S: its roundings then add at
- * most 1.5e-8 absolute (issue 6: W2 with the default reduction). Otherwise it
- * runs in double. Both builds decide from bit-identical numbers. */
+ * most 1.5e-8 absolute (issue 6: W2 with the default reduction), and so does
+ * the float32 sum y of pass 2 (relative error <= 2^-23 in r). Otherwise pass 3
+ * runs in double with sum y' recomputed exactly. Both builds decide from
+ * bit-identical numbers. */
 static inline int grad_fits_float(double r, float ymax, double a, double b, double scale) {
   return fabs(scale) * (2.0 * fabs(r) + 3.0 * ((double)ymax * fabs(a) + fabs(b))) <= 0.25;
 }
 
+/* After pass 2: the loss (sum y') log S - sum y' d with sum y' = a sum y + b n
+ * and sum y' d = a sum y d + b sum d. Every term of those float32 sums has
+ * one sign when no label is negative (d <= 0), so their relative error stays
+ * below ~2^-22; otherwise, or when z - m left the float range, the label sums
+ * are recomputed in double. Also r = (sum y') / S for pass 3. */
+static double softmax_loss(const float *y, const float *z, size_t n, float m, double a, double b,
+                           double s, const double *sum3, float ylo, double *r) {
+  double t = a * sum3[0] + b * (double)n, td = a * sum3[1] + b * sum3[2];
+  if (ylo < 0.0f || !(fabs(td) <= DBL_MAX)) exact_label_sums(y, z, n, m, a, b, &t, &td);
+  *r = t / s;
+  return t * log(s) - td;
+}
+
 /* One row given its maximum m; also stores the maximum of zn[0..n) (the next
  * row, or z itself for the last one) in *mn. */
-XENT_MAYBE_UNUSED static double softmax_row_scalar(const float *y, const float *z, size_t n,
-                                                   float m, const float *zn, float *mn,
-                                                   double a, double b, double scale, float *g) {
-  size_t n4 = n & ~(size_t)3, t = n - n4;
+static inline XENT_ALWAYS_INLINE double softmax_row_at_scalar(const float *y, const float *z,
+                                                              size_t n, float m, const float *zn,
+                                                              float *mn, double a, double b,
+                                                              double scale, float *g,
+                                                              int smooth) {
+  size_t n16 = n & ~(size_t)15, t = n - n16;
   /* Pass 2: exponentials and the row sums; the next row's maximum. */
-  double s[2] = {0.0, 0.0}, sy[2] = {0.0, 0.0}, syd[2] = {0.0, 0.0};
-  float mx = zn[0], ymax = 0.0f, e4[4];
-  for (size_t j = 0; j < n4; j += 4) {
-    softmax_step_scalar(z + j, y + j, 4, m, a, b, e4, s, sy, syd, &ymax);
-    if (g) memcpy(g + j, e4, sizeof e4);
+  double s[2] = {0.0, 0.0}, sy[2] = {0.0, 0.0}, syd[2] = {0.0, 0.0}, sd[2] = {0.0, 0.0};
+  float mx = zn[0], yr[2] = {0.0f, 0.0f}, e[16];
+  for (size_t j = 0; j < n16; j += 16) {
+    softmax_block_scalar(z + j, y + j, 16, m, smooth, e, s, sy, syd, sd, yr);
+    if (g) memcpy(g + j, e, sizeof e);
   }
   if (t) {
-    float zt[4] = {0}, yt[4] = {0};
-    memcpy(zt, z + n4, t * sizeof(float));
-    memcpy(yt, y + n4, t * sizeof(float));
-    softmax_step_scalar(zt, yt, t, m, a, b, e4, s, sy, syd, &ymax);
-    if (g) memcpy(g + n4, e4, t * sizeof(float));
+    float zt[16], yt[16] = {0};
+    for (size_t i = 0; i < 16; i++) zt[i] = m;
+    memcpy(zt, z + n16, t * sizeof(float));
+    memcpy(yt, y + n16, t * sizeof(float));
+    softmax_block_scalar(zt, yt, t, m, smooth, e, s, sy, syd, sd, yr);
+    if (g) memcpy(g + n16, e, t * sizeof(float));
   }
   for (size_t j = 0; j < n; j++) mx = mx < zn[j] ? zn[j] : mx;
   *mn = mx;
-  double ssum = s[0] + s[1], sysum = sy[0] + sy[1];
+  double ssum = s[0] + s[1], r;
+  double sum3[3] = {sy[0] + sy[1], syd[0] + syd[1], sd[0] + sd[1]};
+  double loss = softmax_loss(y, z, n, m, a, b, ssum, sum3, yr[0], &r);
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
-    double r = sysum / ssum;
+    float ymax = -yr[0] < yr[1] ? yr[1] : -yr[0];
     if (grad_fits_float(r, ymax, a, b, scale)) {
       float rf = (float)r, cf = (float)scale, af = (float)a, bf = (float)b;
       for (size_t j = 0; j < n; j++) g[j] = (g[j] * rf - (y[j] * af + bf)) * cf;
     } else {
+      double sy1, syd1;
+      exact_label_sums(y, z, n, m, a, b, &sy1, &syd1);
+      r = sy1 / ssum;
       for (size_t j = 0; j < n; j++) {
         double yy = (double)y[j] * a + b;
         g[j] = clamp_finite((float)(((double)g[j] * r - yy) * scale));
       }
     }
   }
-  return sysum * log(ssum) - (syd[0] + syd[1]);
+  return loss;
+}
+
+XENT_MAYBE_UNUSED static double softmax_row_scalar(const float *y, const float *z, size_t n,
+                                                   float m, const float *zn, float *mn,
+                                                   double a, double b, double scale, float *g) {
+  return b != 0.0 ? softmax_row_at_scalar(y, z, n, m, zn, mn, a, b, scale, g, 1)
+                  : softmax_row_at_scalar(y, z, n, m, zn, mn, a, b, scale, g, 0);
 }
 
 /* ---- Probabilities: one row of -sum_j y'_j log clip(p_j / sum p) ----------- */
@@ -195,19 +251,34 @@ static inline smooth_f64x2 smooth_make(double a, double b, size_t lanes) {
   return sm;
 }
 
-/* Pass 2 on four elements; `keep` zeroes the lanes past the end of a row. */
-static inline v128_t softmax_step_f32x4(v128_t zv, v128_t yv, v128_t keep, v128_t mv,
-                                        v128_t md, smooth_f64x2 sm, v128_t *s, v128_t *sy,
-                                        v128_t *syd, v128_t *ymax) {
-  v128_t e = wasm_v128_and(xent_exp_f32x4(wasm_f32x4_sub(zv, mv)), keep);
-  *ymax = wasm_f32x4_pmax(*ymax, wasm_f32x4_abs(yv));
-  v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), sm.a), sm.blo);
-  v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), sm.a), sm.bhi);
-  *s = wasm_f64x2_add(*s, wasm_f64x2_add(lo64(e), hi64(e)));
-  *sy = wasm_f64x2_add(*sy, wasm_f64x2_add(ylo, yhi));
-  *syd = wasm_f64x2_add(*syd, wasm_f64x2_add(wasm_f64x2_mul(ylo, wasm_f64x2_sub(lo64(zv), md)),
-                                             wasm_f64x2_mul(yhi, wasm_f64x2_sub(hi64(zv), md))));
-  return e;
+/* Pass 2 on a block of 16 elements (k of them real; padding z = m, y = 0),
+ * the steps of softmax_block_scalar: e, S per vector in f64x2, the label sums
+ * of the four vectors added in float32 first. */
+static inline XENT_ALWAYS_INLINE void softmax_block_f32x4(const float *z, const float *y,
+                                                          size_t k, v128_t mv, int smooth,
+                                                          v128_t *e, v128_t *s, v128_t *sy,
+                                                          v128_t *syd, v128_t *sd, v128_t *ylo,
+                                                          v128_t *yhi) {
+  v128_t d[4], yv[4];
+  for (int q = 0; q < 4; q++) {
+    v128_t keep = wasm_i32x4_lt(wasm_i32x4_make(4 * q, 4 * q + 1, 4 * q + 2, 4 * q + 3),
+                                wasm_i32x4_splat((int32_t)k));
+    d[q] = wasm_f32x4_sub(wasm_v128_load(z + 4 * q), mv);
+    yv[q] = wasm_v128_load(y + 4 * q);
+    e[q] = wasm_v128_and(xent_exp_f32x4(d[q]), keep);
+    *s = wasm_f64x2_add(*s, wasm_f64x2_add(lo64(e[q]), hi64(e[q])));
+    *ylo = wasm_f32x4_pmin(*ylo, yv[q]);
+    *yhi = wasm_f32x4_pmax(*yhi, yv[q]);
+  }
+  v128_t v = wasm_f32x4_add(wasm_f32x4_add(yv[0], yv[1]), wasm_f32x4_add(yv[2], yv[3]));
+  *sy = wasm_f64x2_add(*sy, wasm_f64x2_add(lo64(v), hi64(v)));
+  v = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(yv[0], d[0]), wasm_f32x4_mul(yv[1], d[1])),
+                     wasm_f32x4_add(wasm_f32x4_mul(yv[2], d[2]), wasm_f32x4_mul(yv[3], d[3])));
+  *syd = wasm_f64x2_add(*syd, wasm_f64x2_add(lo64(v), hi64(v)));
+  if (smooth) {
+    v = wasm_f32x4_add(wasm_f32x4_add(d[0], d[1]), wasm_f32x4_add(d[2], d[3]));
+    *sd = wasm_f64x2_add(*sd, wasm_f64x2_add(lo64(v), hi64(v)));
+  }
 }
 
 /* Pass 3 on four elements in float32, when grad_fits_float. */
@@ -218,56 +289,56 @@ static inline v128_t softmax_grad_float_f32x4(v128_t e, v128_t yv, v128_t rf, v1
 }
 
 /* Pass 3 on four elements: scale ((sum y') e / S - y') in double. */
-static inline v128_t softmax_grad_f32x4(v128_t e, v128_t yv, smooth_f64x2 sm, v128_t rv,
+static inline v128_t softmax_grad_f32x4(v128_t e, v128_t yv, v128_t ad, v128_t bd, v128_t rv,
                                         v128_t cv) {
-  v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), sm.a), sm.blo);
-  v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), sm.a), sm.bhi);
+  v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), ad), bd);
+  v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), ad), bd);
   v128_t glo = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_mul(lo64(e), rv), ylo), cv);
   v128_t ghi = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_mul(hi64(e), rv), yhi), cv);
   return clamp_finite_f32x4(demote2(glo, ghi));
 }
 
-static double softmax_row_f32x4(const float *y, const float *z, size_t n, float m,
-                                const float *zn, float *mn, double a, double b, double scale,
-                                float *g) {
-  size_t n4 = n & ~(size_t)3, t = n - n4;
+static inline XENT_ALWAYS_INLINE double softmax_row_at_f32x4(const float *y, const float *z,
+                                                             size_t n, float m, const float *zn,
+                                                             float *mn, double a, double b,
+                                                             double scale, float *g,
+                                                             int smooth) {
+  size_t n16 = n & ~(size_t)15, t = n - n16, n4 = n & ~(size_t)3, j;
   /* Pass 2: exponentials and the row sums; the next row's maximum. */
-  v128_t mv = wasm_f32x4_splat(m), md = wasm_f64x2_splat((double)m);
-  v128_t x0 = wasm_f32x4_splat(zn[0]), x1 = x0;
-  v128_t all = wasm_i32x4_splat(-1), s = wasm_f64x2_splat(0.0), sy = s, syd = s;
-  v128_t ym = wasm_f32x4_splat(0.0f);
-  smooth_f64x2 sm = smooth_make(a, b, 4), smt = smooth_make(a, b, t);
-  size_t j = 0;
-  for (; j + 8 <= n4; j += 8) {
-    v128_t e0 = softmax_step_f32x4(wasm_v128_load(z + j), wasm_v128_load(y + j), all, mv, md,
-                                   sm, &s, &sy, &syd, &ym);
-    v128_t e1 = softmax_step_f32x4(wasm_v128_load(z + j + 4), wasm_v128_load(y + j + 4), all,
-                                   mv, md, sm, &s, &sy, &syd, &ym);
-    x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
-    x1 = wasm_f32x4_pmax(x1, wasm_v128_load(zn + j + 4));
-    if (g) {
-      wasm_v128_store(g + j, e0);
-      wasm_v128_store(g + j + 4, e1);
-    }
-  }
-  for (; j < n4; j += 4) {
-    v128_t e = softmax_step_f32x4(wasm_v128_load(z + j), wasm_v128_load(y + j), all, mv, md, sm,
-                                  &s, &sy, &syd, &ym);
-    x0 = wasm_f32x4_pmax(x0, wasm_v128_load(zn + j));
-    if (g) wasm_v128_store(g + j, e);
+  v128_t mv = wasm_f32x4_splat(m), x0 = wasm_f32x4_splat(zn[0]), x1 = x0;
+  v128_t s = wasm_f64x2_splat(0.0), sy = s, syd = s, sd = s, e[4];
+  v128_t ylo = wasm_f32x4_splat(0.0f), yhi = ylo;
+  for (j = 0; j < n16; j += 16) {
+    softmax_block_f32x4(z + j, y + j, 16, mv, smooth, e, &s, &sy, &syd, &sd, &ylo, &yhi);
+    x0 = wasm_f32x4_pmax(x0, wasm_f32x4_pmax(wasm_v128_load(zn + j), wasm_v128_load(zn + j + 8)));
+    x1 = wasm_f32x4_pmax(x1, wasm_f32x4_pmax(wasm_v128_load(zn + j + 4),
+                                             wasm_v128_load(zn + j + 12)));
+    if (g)
+      for (int q = 0; q < 4; q++) wasm_v128_store(g + j + 4 * q, e[q]);
   }
   if (t) {
-    v128_t e = softmax_step_f32x4(load_tail(z + n4, t, 0.0f), load_tail(y + n4, t, 0.0f),
-                                  tail_keep(t), mv, md, smt, &s, &sy, &syd, &ym);
-    x1 = wasm_f32x4_pmax(x1, load_tail(zn + n4, t, zn[0]));
-    if (g) store_tail(g + n4, e, t);
+    float zt[16], yt[16] = {0}, xt[16];
+    for (size_t i = 0; i < 16; i++) zt[i] = m, xt[i] = zn[0];
+    memcpy(zt, z + n16, t * sizeof(float));
+    memcpy(yt, y + n16, t * sizeof(float));
+    memcpy(xt, zn + n16, t * sizeof(float));
+    softmax_block_f32x4(zt, yt, t, mv, smooth, e, &s, &sy, &syd, &sd, &ylo, &yhi);
+    x0 = wasm_f32x4_pmax(x0, wasm_f32x4_pmax(wasm_v128_load(xt), wasm_v128_load(xt + 8)));
+    x1 = wasm_f32x4_pmax(x1, wasm_f32x4_pmax(wasm_v128_load(xt + 4), wasm_v128_load(xt + 12)));
+    if (g) {
+      float et[16];
+      for (int q = 0; q < 4; q++) wasm_v128_store(et + 4 * q, e[q]);
+      memcpy(g + n16, et, t * sizeof(float));
+    }
   }
   *mn = hmax_f32x4(wasm_f32x4_pmax(x0, x1));
-  double ssum = hsum64(s), sysum = hsum64(sy);
+  double ssum = hsum64(s), r;
+  double sum3[3] = {hsum64(sy), hsum64(syd), hsum64(sd)};
+  float yl = -hmax_f32x4(wasm_f32x4_neg(ylo)), yh = hmax_f32x4(yhi);
+  double loss = softmax_loss(y, z, n, m, a, b, ssum, sum3, yl, &r);
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
-    double r = sysum / ssum;
-    if (grad_fits_float(r, hmax_f32x4(ym), a, b, scale)) {
+    if (grad_fits_float(r, -yl < yh ? yh : -yl, a, b, scale)) {
       v128_t rf = wasm_f32x4_splat((float)r), cf = wasm_f32x4_splat((float)scale);
       v128_t af = wasm_f32x4_splat((float)a), bf = wasm_f32x4_splat((float)b);
       for (j = 0; j + 8 <= n4; j += 8) {
@@ -280,21 +351,32 @@ static double softmax_row_f32x4(const float *y, const float *z, size_t n, float 
       for (; j < n4; j += 4)
         wasm_v128_store(g + j, softmax_grad_float_f32x4(wasm_v128_load(g + j),
                                                         wasm_v128_load(y + j), rf, af, bf, cf));
-      if (t)
-        store_tail(g + n4, softmax_grad_float_f32x4(load_tail(g + n4, t, 0.0f),
-                                                    load_tail(y + n4, t, 0.0f), rf, af, bf, cf),
-                   t);
+      if (n4 < n)
+        store_tail(g + n4, softmax_grad_float_f32x4(load_tail(g + n4, n - n4, 0.0f),
+                                                    load_tail(y + n4, n - n4, 0.0f), rf, af,
+                                                    bf, cf), n - n4);
     } else {
-      v128_t rv = wasm_f64x2_splat(r), cv = wasm_f64x2_splat(scale);
+      double sy1, syd1;
+      exact_label_sums(y, z, n, m, a, b, &sy1, &syd1);
+      v128_t rv = wasm_f64x2_splat(sy1 / ssum), cv = wasm_f64x2_splat(scale);
+      v128_t ad = wasm_f64x2_splat(a), bd = wasm_f64x2_splat(b);
       for (j = 0; j < n4; j += 4)
         wasm_v128_store(g + j, softmax_grad_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j),
-                                                  sm, rv, cv));
-      if (t)
-        store_tail(g + n4, softmax_grad_f32x4(load_tail(g + n4, t, 0.0f),
-                                              load_tail(y + n4, t, 0.0f), smt, rv, cv), t);
+                                                  ad, bd, rv, cv));
+      if (n4 < n)
+        store_tail(g + n4, softmax_grad_f32x4(load_tail(g + n4, n - n4, 0.0f),
+                                              load_tail(y + n4, n - n4, 0.0f), ad, bd, rv, cv),
+                   n - n4);
     }
   }
-  return sysum * log(ssum) - hsum64(syd);
+  return loss;
+}
+
+static double softmax_row_f32x4(const float *y, const float *z, size_t n, float m,
+                                const float *zn, float *mn, double a, double b, double scale,
+                                float *g) {
+  return b != 0.0 ? softmax_row_at_f32x4(y, z, n, m, zn, mn, a, b, scale, g, 1)
+                  : softmax_row_at_f32x4(y, z, n, m, zn, mn, a, b, scale, g, 0);
 }
 
 /* q' = clip(q), and the clip indicator m as a lane mask. */

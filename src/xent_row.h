@@ -10,6 +10,12 @@
 
 #include "xent_internal.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define XENT_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define XENT_ALWAYS_INLINE
+#endif
+
 /* +-Inf to +-FLT_MAX; NaN stays NaN (as wasm's f32x4.min/max do). */
 static inline float clamp_finite(float v) {
   v = FLT_MAX < v ? FLT_MAX : v;
