@@ -292,34 +292,49 @@ export function parseOptions(fn, options, allowed) {
   for (const key in options) {
     const v = options[key];
     // One switch both checks the name and reads the value: no lookup table
-    // and no Object.keys on the hot path.
-    let bit = 0;
+    // and no Object.keys on the hot path. A value's check comes before the
+    // name's, as the messages expect.
     switch (key) {
       case 'fromLogits':
-        bit = 1;
-        if (v !== undefined) o.fromLogits = bool(fn, key, v);
+        if (typeof v === 'boolean') o.fromLogits = v;
+        else if (v !== undefined) bool(fn, key, v);
+        if (!(allowed & 1)) throw unknown(fn, key, allowed);
         break;
       case 'gradient':
-        bit = 512;
-        if (v !== undefined) o.gradient = bool(fn, key, v);
+        if (typeof v === 'boolean') o.gradient = v;
+        else if (v !== undefined) bool(fn, key, v);
+        if (!(allowed & 512)) throw unknown(fn, key, allowed);
         break;
       case 'shape':
-        bit = 1024;
-        if (v !== undefined) o.shape = checkShape(fn, v);
+        if (v !== undefined) o.shape = isShape(v) ? v : checkShape(fn, v);
+        if (!(allowed & 1024)) throw unknown(fn, key, allowed);
         break;
       case 'out':
-        bit = 2048;
         if (v !== undefined && v !== null) readOut(fn, o, v);
+        if (!(allowed & 2048)) throw unknown(fn, key, allowed);
         break;
-      default:
-        bit = OPT[key];
+      default: {
+        const bit = OPT[key];
         if (bit === undefined || !(allowed & bit)) throw unknown(fn, key, allowed);
         if (v !== undefined) slowOption(fn, o, key, v);
+      }
     }
-    if (!(allowed & bit)) throw unknown(fn, key, allowed);
   }
   if (o.outGrad !== undefined) o.gradient = true;
   return o;
+}
+
+// The common shapes, [classes] and [batch, classes] of small integers, checked
+// without a call; anything else goes through checkShape.
+function isShape(v) {
+  if (!Array.isArray(v)) return false;
+  const n = v.length;
+  if (n === 2) {
+    const a = v[0];
+    const b = v[1];
+    return a === (a >>> 0) && b === (b >>> 0);
+  }
+  return n === 1 && v[0] === (v[0] >>> 0);
 }
 
 function slowOption(fn, o, key, v) {

@@ -280,9 +280,26 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
 function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
   const h = ready(fn);
   const o = parseOptions(fn, options, allowed);
+  if (yPred instanceof Float32Array && yPred.length <= SMALL) {
+    const r = small(fn, h, o, call, true, sparse, false, yTrue, yPred, undefined);
+    if (r !== null) return r;
+  }
   prepare(fn, h, o, 'yTrue', 'yPred', yTrue, yPred, sparse, false);
+  writeOptions(h, o, L.swPtr, L.cwPtr);
   const fixed = h.fixed;
-  const w = (fixed + OPTIONS_OFFSET) >> 2;
+  const status = h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, fixed + OPTIONS_OFFSET, L.lPtr, L.gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
+  if (status !== 0) throw fail(fn, h, status, L.classes);
+  const f32 = h.f32;
+  return {
+    loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2],
+    losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.batch),
+    grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
+  };
+}
+
+// The xent_options struct of a Keras call (layout asserted in src/status.c).
+function writeOptions(h, o, swPtr, cwPtr) {
+  const w = (h.fixed + OPTIONS_OFFSET) >> 2;
   const i32 = h.i32;
   const f32 = h.f32;
   i32[w] = o.fromLogits ? 1 : 0;
@@ -293,15 +310,84 @@ function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
   f32[w + 5] = o.alpha;
   f32[w + 6] = o.gamma;
   i32[w + 7] = o.applyClassBalancing ? 1 : 0;
-  i32[w + 8] = L.swPtr;
-  i32[w + 9] = L.cwPtr;
-  const status = h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, fixed + OPTIONS_OFFSET, L.lPtr, L.gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
-  if (status !== 0) throw fail(fn, h, status, L.classes);
-  return {
-    loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2],
-    losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.batch),
-    grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
-  };
+  i32[w + 8] = swPtr;
+  i32[w + 9] = cwPtr;
+}
+
+// The whole of a small call (the live page's) in one function: a
+// Float32Array prediction of at most SMALL values (the caller checked that),
+// labels as an Int32Array (sparse) or a Float32Array of the prediction's
+// length, no weights, outputs new or in Float32Arrays of the right length, and
+// an arena that already holds everything. For anything else, every error
+// included, it returns null before writing a byte and prepare() takes the
+// call, so both paths accept the same calls and give the same results. The
+// layout and copies are prepare()'s, with locals for L and loops for the
+// source records; nothing is allocated but the result.
+function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred, posWeight) {
+  if (o.sampleWeight !== undefined || o.classWeight !== undefined) return null;
+  const total = yPred.length;
+  let classes = total;
+  const shape = o.shape;
+  if (shape !== undefined) {
+    // parseOptions checked it: non-negative integers.
+    const last = shape.length - 1;
+    let size = 1;
+    for (let i = 0; i < last; i++) size *= shape[i];
+    classes = shape[last];
+    if (size * classes !== total) return null;
+  }
+  if (classes === 0) return null;
+  const batch = total / classes;
+  const labels = sparse ? batch : total;
+  if (!(sparse ? yTrue instanceof Int32Array : yTrue instanceof Float32Array) || yTrue.length !== labels) return null;
+  const lossesLen = elementwise ? total : batch;
+  const outL = o.outLosses;
+  const outG = o.outGrad;
+  if (outL !== undefined && !(outL instanceof Float32Array && outL.length === lossesLen)) return null;
+  if (outG !== undefined && !(outG instanceof Float32Array && outG.length === total)) return null;
+  const gradient = o.gradient;
+  const bP = align(total * 4);
+  const bT = align(labels * 4);
+  const bL = align(lossesLen * 4);
+  if (bP + bT + bL + (gradient ? bP : 0) > h.arenaBytes) return null;
+
+  const pPtr = h.arena;
+  const tPtr = pPtr + bP;
+  const lPtr = tPtr + bT;
+  const gPtr = gradient ? lPtr + bL : 0;
+  const f32 = h.f32;
+  let base = pPtr >> 2;
+  for (let i = 0; i < total; i++) f32[base + i] = yPred[i];
+  base = tPtr >> 2;
+  if (sparse) {
+    const i32 = h.i32;
+    for (let i = 0; i < labels; i++) i32[base + i] = yTrue[i];
+  } else {
+    for (let i = 0; i < labels; i++) f32[base + i] = yTrue[i];
+  }
+  const fixed = h.fixed;
+  let status;
+  if (isKeras) {
+    writeOptions(h, o, 0, 0);
+    status = h.calls[call](tPtr, pPtr, batch, classes, fixed + OPTIONS_OFFSET, lPtr, gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
+  } else if (posWeight === undefined) {
+    status = h.calls[call](tPtr, pPtr, batch, classes, lPtr, gPtr, fixed + ERROR_OFFSET);
+  } else {
+    status = h.calls[call](tPtr, pPtr, batch, classes, posWeight, lPtr, gPtr, fixed + ERROR_OFFSET);
+  }
+  if (status !== 0) throw fail(fn, h, status, classes);
+
+  const losses = outL === undefined ? new Float32Array(lossesLen) : outL;
+  base = lPtr >> 2;
+  for (let i = 0; i < lossesLen; i++) losses[i] = f32[base + i];
+  let grad;
+  if (gradient) {
+    grad = outG === undefined ? new Float32Array(total) : outG;
+    base = gPtr >> 2;
+    for (let i = 0; i < total; i++) grad[i] = f32[base + i];
+  }
+  if (!isKeras) return { losses, grad };
+  return { loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2], losses, grad };
 }
 
 export function binaryCrossentropy(yTrue, yPred, options) {
@@ -330,7 +416,13 @@ const SPARSE_ROWS = 2;
 function nn(fn, call, mode, labels, logits, posWeight, options) {
   const h = ready(fn);
   const o = parseOptions(fn, options, NN);
-  prepare(fn, h, o, 'labels', 'logits', labels, logits, mode === SPARSE_ROWS, mode === ELEMENTWISE);
+  const sparse = mode === SPARSE_ROWS;
+  const elementwise = mode === ELEMENTWISE;
+  if (logits instanceof Float32Array && logits.length <= SMALL) {
+    const r = small(fn, h, o, call, false, sparse, elementwise, labels, logits, posWeight);
+    if (r !== null) return r;
+  }
+  prepare(fn, h, o, 'labels', 'logits', labels, logits, sparse, elementwise);
   const err = h.fixed + ERROR_OFFSET;
   const status = posWeight === undefined
     ? h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, L.lPtr, L.gPtr, err)
