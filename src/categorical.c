@@ -3,22 +3,28 @@
  * and tf.nn.softmax_cross_entropy_with_logits (3.3). Called through xent.h by
  * the JS API (js/index.js), the explorer and tests/c/test_categorical.c.
  *
- * Labels are smoothed as y' = y (1 - s) + s / C in double (Keras rounds y'
- * to float32 first; the gradient's cancellations would magnify that rounding).
+ * Labels are smoothed as y' = y (1 - s) + s / C with a = 1 - s and b = s / C in
+ * double (Keras rounds y' to float32 first; the gradient's cancellations would
+ * magnify that rounding), in float32 only in pass 3 when grad_fits_float.
  *
- * Logits path, per row (issue 6): pass 1 finds m = max z (run on its own
- * only for the first row: every other row's maximum is found during the
- * previous row's pass 2, so its memory read overlaps computation); pass 2
- * computes e_j = exp(z_j - m) (kept in the gradient row when one is wanted) and
- * accumulates S = sum e, sum y' and sum y' (z - m) in double, the last with
- * z - m taken in double so that a zero label times a spread beyond FLT_MAX
- * is 0, not NaN (decision 6); the loss is (sum y') log S - sum y' (z - m).
+ * Logits path, per row (issue 6): pass 1 finds m = max z (on its own only
+ * for the first row: every other row's maximum is found during the previous
+ * row's pass 2, so its memory read overlaps computation). Pass 2 computes, in
+ * blocks of 16 elements, d = z - m and e = exp(d) in float32 (e kept in the
+ * gradient row when one is wanted), S = sum e in double, and the label sums
+ * sum y, sum y d and (when smoothing) sum d with the terms of a block added in
+ * float32 first, so that no label is smoothed per element:
+ * sum y' = a sum y + b C and sum y' d = a sum y d + b sum d, with
+ * y' = a y + b. The loss is (sum y') log S - sum y' d; its terms have one
+ * sign for labels >= 0, which keeps the float32 rounding relative. Rows with
+ * a negative label or a spread z - m beyond FLT_MAX (decision 6: a zero label
+ * times that spread is 0, not NaN) take their label sums in double instead.
  * Pass 3, on the row still in cache, turns e into
  * scale ((sum y') e / S - y'), the exact derivative (decision 1). That
  * difference cancels where the softmax matches the labels, so it runs in
  * float32 only when the scale is small enough for float32 rounding to stay
  * within the tolerance (grad_fits_float: large batches with the default
- * reduction), and in double otherwise.
+ * reduction), and in double with exact label sums otherwise.
  *
  * Probability path: q = p / sum p (0 when the sum is 0: decision 3), then
  * q' = clip(q) to [eps, 1 - eps] in float32, loss -sum y' log q'. With m_j
@@ -30,7 +36,9 @@
  * agree bit for bit, per element and per example: every rounding is the same
  * float or double operation, and the scalar kernels add the row sums in the
  * order of the f32x4 kernels' double lanes (elements 4i + 0 and 4i + 2 into
- * one, 4i + 1 and 4i + 3 into the other). Gradients are clamped
+ * one, 4i + 1 and 4i + 3 into the other), and float32 terms in the order of
+ * its lanes. In the SIMD build, rows shorter than XENT_SHORT_ROW run the
+ * scalar kernels (XENT_ROW_KERNEL). Gradients are clamped
  * to +-FLT_MAX so that finite inputs never give an infinite gradient. */
 #include <math.h>
 #include <string.h>
@@ -128,10 +136,9 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_scalar(const float *y, co
     if (g) memcpy(g + j, e, sizeof e);
   }
   if (t) {
-    float zt[16], yt[16] = {0};
-    for (size_t i = 0; i < 16; i++) zt[i] = m;
-    memcpy(zt, z + n16, t * sizeof(float));
-    memcpy(yt, y + n16, t * sizeof(float));
+    float zt[16], yt[16];
+    pad16(zt, z + n16, t, m);
+    pad16(yt, y + n16, t, 0.0f);
     softmax_block_scalar(zt, yt, t, m, smooth, e, s, sy, syd, sd, yr);
     if (g) memcpy(g + n16, e, t * sizeof(float));
   }
@@ -232,15 +239,6 @@ XENT_MAYBE_UNUSED static double categorical_prob_row_scalar(const float *y, cons
 
 #if XENT_HAVE_SIMD128
 
-static inline v128_t demote2(v128_t lo, v128_t hi) {
-  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi),
-                            0, 1, 4, 5);
-}
-static inline v128_t clamp_finite_f32x4(v128_t v) {
-  v = wasm_f32x4_min(v, wasm_f32x4_splat(FLT_MAX));
-  return wasm_f32x4_max(v, wasm_f32x4_splat(-FLT_MAX));
-}
-
 /* Smoothed labels y' = y a + b of four elements, in double; `b` is per lane
  * so that lanes past the end of a row (y padded with 0) stay 0. */
 typedef struct { v128_t a, blo, bhi; } smooth_f64x2;
@@ -251,14 +249,16 @@ static inline smooth_f64x2 smooth_make(double a, double b, size_t lanes) {
   return sm;
 }
 
+/* The f32x4 kernel's running sums: S and the label sums in f64x2 lanes, the
+ * label range, and the next row's maximum. */
+typedef struct { v128_t s, sy, syd, sd, ylo, yhi, x0, x1; } softmax_acc;
+
 /* Pass 2 on a block of 16 elements (k of them real; padding z = m, y = 0),
- * the steps of softmax_block_scalar: e, S per vector in f64x2, the label sums
- * of the four vectors added in float32 first. */
+ * the steps of softmax_block_scalar, e into e[0..4); also the maximum of
+ * zn[0..16) into the next row's maximum. */
 static inline XENT_ALWAYS_INLINE void softmax_block_f32x4(const float *z, const float *y,
-                                                          size_t k, v128_t mv, int smooth,
-                                                          v128_t *e, v128_t *s, v128_t *sy,
-                                                          v128_t *syd, v128_t *sd, v128_t *ylo,
-                                                          v128_t *yhi) {
+                                                          const float *zn, size_t k, v128_t mv,
+                                                          int smooth, v128_t *e, softmax_acc *A) {
   v128_t d[4], yv[4];
   for (int q = 0; q < 4; q++) {
     v128_t keep = wasm_i32x4_lt(wasm_i32x4_make(4 * q, 4 * q + 1, 4 * q + 2, 4 * q + 3),
@@ -266,30 +266,29 @@ static inline XENT_ALWAYS_INLINE void softmax_block_f32x4(const float *z, const 
     d[q] = wasm_f32x4_sub(wasm_v128_load(z + 4 * q), mv);
     yv[q] = wasm_v128_load(y + 4 * q);
     e[q] = wasm_v128_and(xent_exp_f32x4(d[q]), keep);
-    *s = wasm_f64x2_add(*s, wasm_f64x2_add(lo64(e[q]), hi64(e[q])));
-    *ylo = wasm_f32x4_pmin(*ylo, yv[q]);
-    *yhi = wasm_f32x4_pmax(*yhi, yv[q]);
+    A->s = add64(A->s, e[q]);
+    A->ylo = wasm_f32x4_pmin(A->ylo, yv[q]);
+    A->yhi = wasm_f32x4_pmax(A->yhi, yv[q]);
   }
-  v128_t v = wasm_f32x4_add(wasm_f32x4_add(yv[0], yv[1]), wasm_f32x4_add(yv[2], yv[3]));
-  *sy = wasm_f64x2_add(*sy, wasm_f64x2_add(lo64(v), hi64(v)));
-  v = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(yv[0], d[0]), wasm_f32x4_mul(yv[1], d[1])),
-                     wasm_f32x4_add(wasm_f32x4_mul(yv[2], d[2]), wasm_f32x4_mul(yv[3], d[3])));
-  *syd = wasm_f64x2_add(*syd, wasm_f64x2_add(lo64(v), hi64(v)));
-  if (smooth) {
-    v = wasm_f32x4_add(wasm_f32x4_add(d[0], d[1]), wasm_f32x4_add(d[2], d[3]));
-    *sd = wasm_f64x2_add(*sd, wasm_f64x2_add(lo64(v), hi64(v)));
-  }
+  A->sy = add64(A->sy, wasm_f32x4_add(wasm_f32x4_add(yv[0], yv[1]), wasm_f32x4_add(yv[2], yv[3])));
+  A->syd = add64(A->syd, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(yv[0], d[0]),
+                                                       wasm_f32x4_mul(yv[1], d[1])),
+                                        wasm_f32x4_add(wasm_f32x4_mul(yv[2], d[2]),
+                                                       wasm_f32x4_mul(yv[3], d[3]))));
+  if (smooth)
+    A->sd = add64(A->sd, wasm_f32x4_add(wasm_f32x4_add(d[0], d[1]), wasm_f32x4_add(d[2], d[3])));
+  A->x0 = wasm_f32x4_pmax(A->x0, wasm_f32x4_pmax(wasm_v128_load(zn), wasm_v128_load(zn + 8)));
+  A->x1 = wasm_f32x4_pmax(A->x1, wasm_f32x4_pmax(wasm_v128_load(zn + 4), wasm_v128_load(zn + 12)));
 }
 
-/* Pass 3 on four elements in float32, when grad_fits_float. */
+/* Pass 3 on four elements: scale ((sum y') e / S - y') in float32 when
+ * grad_fits_float, else in double (r, c, a, b as f32x4 or f64x2 splats). */
 static inline v128_t softmax_grad_float_f32x4(v128_t e, v128_t yv, v128_t rf, v128_t af,
                                               v128_t bf, v128_t cf) {
   return wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_mul(e, rf),
                                        wasm_f32x4_add(wasm_f32x4_mul(yv, af), bf)), cf);
 }
-
-/* Pass 3 on four elements: scale ((sum y') e / S - y') in double. */
-static inline v128_t softmax_grad_f32x4(v128_t e, v128_t yv, v128_t ad, v128_t bd, v128_t rv,
+static inline v128_t softmax_grad_f32x4(v128_t e, v128_t yv, v128_t rv, v128_t ad, v128_t bd,
                                         v128_t cv) {
   v128_t ylo = wasm_f64x2_add(wasm_f64x2_mul(lo64(yv), ad), bd);
   v128_t yhi = wasm_f64x2_add(wasm_f64x2_mul(hi64(yv), ad), bd);
@@ -303,71 +302,50 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_f32x4(const float *y, con
                                                              float *mn, double a, double b,
                                                              double scale, float *g,
                                                              int smooth) {
-  size_t n16 = n & ~(size_t)15, t = n - n16, n4 = n & ~(size_t)3, j;
+  size_t n16 = n & ~(size_t)15, t = n - n16, n4 = n & ~(size_t)3, t4 = n - n4, j;
   /* Pass 2: exponentials and the row sums; the next row's maximum. */
-  v128_t mv = wasm_f32x4_splat(m), x0 = wasm_f32x4_splat(zn[0]), x1 = x0;
-  v128_t s = wasm_f64x2_splat(0.0), sy = s, syd = s, sd = s, e[4];
-  v128_t ylo = wasm_f32x4_splat(0.0f), yhi = ylo;
+  v128_t mv = wasm_f32x4_splat(m), z0 = wasm_f64x2_splat(0.0), y0 = wasm_f32x4_splat(0.0f);
+  softmax_acc A = {z0, z0, z0, z0, y0, y0, wasm_f32x4_splat(zn[0]), wasm_f32x4_splat(zn[0])};
+  v128_t e[4];
   for (j = 0; j < n16; j += 16) {
-    softmax_block_f32x4(z + j, y + j, 16, mv, smooth, e, &s, &sy, &syd, &sd, &ylo, &yhi);
-    x0 = wasm_f32x4_pmax(x0, wasm_f32x4_pmax(wasm_v128_load(zn + j), wasm_v128_load(zn + j + 8)));
-    x1 = wasm_f32x4_pmax(x1, wasm_f32x4_pmax(wasm_v128_load(zn + j + 4),
-                                             wasm_v128_load(zn + j + 12)));
+    softmax_block_f32x4(z + j, y + j, zn + j, 16, mv, smooth, e, &A);
     if (g)
       for (int q = 0; q < 4; q++) wasm_v128_store(g + j + 4 * q, e[q]);
   }
   if (t) {
-    float zt[16], yt[16] = {0}, xt[16];
-    for (size_t i = 0; i < 16; i++) zt[i] = m, xt[i] = zn[0];
-    memcpy(zt, z + n16, t * sizeof(float));
-    memcpy(yt, y + n16, t * sizeof(float));
-    memcpy(xt, zn + n16, t * sizeof(float));
-    softmax_block_f32x4(zt, yt, t, mv, smooth, e, &s, &sy, &syd, &sd, &ylo, &yhi);
-    x0 = wasm_f32x4_pmax(x0, wasm_f32x4_pmax(wasm_v128_load(xt), wasm_v128_load(xt + 8)));
-    x1 = wasm_f32x4_pmax(x1, wasm_f32x4_pmax(wasm_v128_load(xt + 4), wasm_v128_load(xt + 12)));
-    if (g) {
-      float et[16];
-      for (int q = 0; q < 4; q++) wasm_v128_store(et + 4 * q, e[q]);
-      memcpy(g + n16, et, t * sizeof(float));
-    }
+    float zt[16], yt[16], xt[16], et[16];
+    pad16(zt, z + n16, t, m);
+    pad16(yt, y + n16, t, 0.0f);
+    pad16(xt, zn + n16, t, zn[0]);
+    softmax_block_f32x4(zt, yt, xt, t, mv, smooth, e, &A);
+    for (int q = 0; q < 4; q++) wasm_v128_store(et + 4 * q, e[q]);
+    if (g) memcpy(g + n16, et, t * sizeof(float));
   }
-  *mn = hmax_f32x4(wasm_f32x4_pmax(x0, x1));
-  double ssum = hsum64(s), r;
-  double sum3[3] = {hsum64(sy), hsum64(syd), hsum64(sd)};
-  float yl = -hmax_f32x4(wasm_f32x4_neg(ylo)), yh = hmax_f32x4(yhi);
+  *mn = hmax_f32x4(wasm_f32x4_pmax(A.x0, A.x1));
+  double ssum = hsum64(A.s), r, sum3[3] = {hsum64(A.sy), hsum64(A.syd), hsum64(A.sd)};
+  float yl = -hmax_f32x4(wasm_f32x4_neg(A.ylo)), yh = hmax_f32x4(A.yhi);
   double loss = softmax_loss(y, z, n, m, a, b, ssum, sum3, yl, &r);
   /* Pass 3: the gradient from the stored exponentials. */
-  if (g) {
-    if (grad_fits_float(r, -yl < yh ? yh : -yl, a, b, scale)) {
-      v128_t rf = wasm_f32x4_splat((float)r), cf = wasm_f32x4_splat((float)scale);
-      v128_t af = wasm_f32x4_splat((float)a), bf = wasm_f32x4_splat((float)b);
-      for (j = 0; j + 8 <= n4; j += 8) {
-        wasm_v128_store(g + j, softmax_grad_float_f32x4(wasm_v128_load(g + j),
-                                                        wasm_v128_load(y + j), rf, af, bf, cf));
-        wasm_v128_store(g + j + 4, softmax_grad_float_f32x4(wasm_v128_load(g + j + 4),
-                                                            wasm_v128_load(y + j + 4), rf, af,
-                                                            bf, cf));
-      }
-      for (; j < n4; j += 4)
-        wasm_v128_store(g + j, softmax_grad_float_f32x4(wasm_v128_load(g + j),
-                                                        wasm_v128_load(y + j), rf, af, bf, cf));
-      if (n4 < n)
-        store_tail(g + n4, softmax_grad_float_f32x4(load_tail(g + n4, n - n4, 0.0f),
-                                                    load_tail(y + n4, n - n4, 0.0f), rf, af,
-                                                    bf, cf), n - n4);
-    } else {
-      double sy1, syd1;
-      exact_label_sums(y, z, n, m, a, b, &sy1, &syd1);
-      v128_t rv = wasm_f64x2_splat(sy1 / ssum), cv = wasm_f64x2_splat(scale);
-      v128_t ad = wasm_f64x2_splat(a), bd = wasm_f64x2_splat(b);
-      for (j = 0; j < n4; j += 4)
-        wasm_v128_store(g + j, softmax_grad_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j),
-                                                  ad, bd, rv, cv));
-      if (n4 < n)
-        store_tail(g + n4, softmax_grad_f32x4(load_tail(g + n4, n - n4, 0.0f),
-                                              load_tail(y + n4, n - n4, 0.0f), ad, bd, rv, cv),
-                   n - n4);
-    }
+  if (g && grad_fits_float(r, -yl < yh ? yh : -yl, a, b, scale)) {
+    v128_t rf = wasm_f32x4_splat((float)r), cf = wasm_f32x4_splat((float)scale);
+    v128_t af = wasm_f32x4_splat((float)a), bf = wasm_f32x4_splat((float)b);
+    for (j = 0; j < n4; j += 4)
+      wasm_v128_store(g + j, softmax_grad_float_f32x4(wasm_v128_load(g + j),
+                                                      wasm_v128_load(y + j), rf, af, bf, cf));
+    if (t4)
+      store_tail(g + n4, softmax_grad_float_f32x4(load_tail(g + n4, t4, 0.0f),
+                                                  load_tail(y + n4, t4, 0.0f), rf, af, bf, cf), t4);
+  } else if (g) {
+    double sy1, syd1;
+    exact_label_sums(y, z, n, m, a, b, &sy1, &syd1);
+    v128_t rv = wasm_f64x2_splat(sy1 / ssum), cv = wasm_f64x2_splat(scale);
+    v128_t ad = wasm_f64x2_splat(a), bd = wasm_f64x2_splat(b);
+    for (j = 0; j < n4; j += 4)
+      wasm_v128_store(g + j, softmax_grad_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j),
+                                                rv, ad, bd, cv));
+    if (t4)
+      store_tail(g + n4, softmax_grad_f32x4(load_tail(g + n4, t4, 0.0f),
+                                            load_tail(y + n4, t4, 0.0f), rv, ad, bd, cv), t4);
   }
   return loss;
 }
@@ -419,12 +397,9 @@ static double categorical_prob_row_f32x4(const float *y, const float *p, size_t 
   size_t n4 = n & ~(size_t)3, t = n - n4;
   /* Pass 1: the row sum; divide_no_nan when it is 0. */
   v128_t acc = wasm_f64x2_splat(0.0);
-  for (size_t j = 0; j < n4; j += 4) {
-    v128_t pv = wasm_v128_load(p + j);
-    acc = wasm_f64x2_add(acc, wasm_f64x2_add(lo64(pv), hi64(pv)));
-  }
+  for (size_t j = 0; j < n4; j += 4) acc = add64(acc, wasm_v128_load(p + j));
   v128_t pt = load_tail(p + n4, t, 0.0f), yt = load_tail(y + n4, t, 0.0f);
-  acc = wasm_f64x2_add(acc, wasm_f64x2_add(lo64(pt), hi64(pt)));
+  acc = add64(acc, pt);
   double sp = hsum64(acc);
   double rinv = sp != 0.0 ? 1.0 / sp : 0.0;
   /* Pass 2: q, q' = clip(q), the loss and T. */
@@ -458,7 +433,8 @@ xent_status xent_categorical_crossentropy(const float *y_true, const float *y_pr
   double ls = (double)plan.opt.label_smoothing;
   double a = 1.0 - ls, b = ls / (double)classes;
   double total = 0.0;
-  float m = batch && plan.opt.from_logits ? XENT_KERNEL(row_max)(y_pred, classes) : 0.0f;
+  float m = batch && plan.opt.from_logits ? XENT_ROW_KERNEL(row_max, classes)(y_pred, classes)
+                                          : 0.0f;
   for (size_t i = 0; i < batch; i++) {
     const float *y = y_true + i * classes, *p = y_pred + i * classes;
     const float *next = i + 1 < batch ? p + classes : p;
@@ -466,8 +442,10 @@ xent_status xent_categorical_crossentropy(const float *y_true, const float *y_pr
     float w = xent__dense_weight(&plan, i, y);
     double scale = (double)xent__grad_scale(&plan, w);
     double l = plan.opt.from_logits
-                   ? XENT_KERNEL(softmax_row)(y, p, classes, m, next, &m, a, b, scale, g)
-                   : XENT_KERNEL(categorical_prob_row)(y, p, classes, a, b, scale, g);
+                   ? XENT_ROW_KERNEL(softmax_row, classes)(y, p, classes, m, next, &m, a, b,
+                                                           scale, g)
+                   : XENT_ROW_KERNEL(categorical_prob_row, classes)(y, p, classes, a, b, scale,
+                                                                    g);
     double wl = (double)w * l;
     if (losses) losses[i] = xent__narrow(wl);
     total += wl;
@@ -482,12 +460,12 @@ xent_status xent_softmax_cross_entropy_with_logits(const float *labels, const fl
                                                    xent_error *err) {
   xent_status status = xent__check_nn(labels, logits, batch, classes, err);
   if (status) return status;
-  float m = batch ? XENT_KERNEL(row_max)(logits, classes) : 0.0f;
+  float m = batch ? XENT_ROW_KERNEL(row_max, classes)(logits, classes) : 0.0f;
   for (size_t i = 0; i < batch; i++) {
     const float *z = logits + i * classes, *next = i + 1 < batch ? z + classes : z;
     float *g = grad ? grad + i * classes : NULL;
-    double l = XENT_KERNEL(softmax_row)(labels + i * classes, z, classes, m, next, &m, 1.0, 0.0,
-                                        1.0, g);
+    double l = XENT_ROW_KERNEL(softmax_row, classes)(labels + i * classes, z, classes, m,
+                                                     next, &m, 1.0, 0.0, 1.0, g);
     if (losses) losses[i] = xent__narrow(l);
   }
   return XENT_OK;

@@ -23,11 +23,30 @@ static inline float clamp_finite(float v) {
 }
 
 /* Pass 1 of a row whose maximum was not found during the previous row's pass 2. */
+/* A block of 16 through a local copy: t elements of src, the rest `pad`. */
+static inline void pad16(float *dst, const float *src, size_t t, float pad) {
+  for (size_t i = 0; i < 16; i++) dst[i] = pad;
+  memcpy(dst, src, t * sizeof(float));
+}
+
 XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
   float m = z[0];
   for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
   return m;
 }
+
+/* The row kernel `name` for rows of n elements: in the SIMD build, rows
+ * shorter than XENT_SHORT_ROW run name##_scalar, since on them the f32x4
+ * kernel's padded tails and double lanes cost more than they save (issue 6,
+ * W5). The two variants agree bit for bit, so this changes no result. */
+#ifndef XENT_SHORT_ROW
+#define XENT_SHORT_ROW 16
+#endif
+#if XENT_HAVE_SIMD128
+#define XENT_ROW_KERNEL(name, n) ((n) < XENT_SHORT_ROW ? name##_scalar : name##_f32x4)
+#else
+#define XENT_ROW_KERNEL(name, n) name##_scalar
+#endif
 
 #if XENT_HAVE_SIMD128
 
@@ -38,6 +57,19 @@ static inline v128_t hi64(v128_t v) {
 }
 static inline double hsum64(v128_t v) {
   return wasm_f64x2_extract_lane(v, 0) + wasm_f64x2_extract_lane(v, 1);
+}
+/* acc + v in the double lanes: lane 0 gets v0 + v2, lane 1 v1 + v3. */
+static inline v128_t add64(v128_t acc, v128_t v) {
+  return wasm_f64x2_add(acc, wasm_f64x2_add(lo64(v), hi64(v)));
+}
+/* Two f64x2 as one f32x4, and a clamp to +-FLT_MAX. */
+static inline v128_t demote2(v128_t lo, v128_t hi) {
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi),
+                            0, 1, 4, 5);
+}
+static inline v128_t clamp_finite_f32x4(v128_t v) {
+  v = wasm_f32x4_min(v, wasm_f32x4_splat(FLT_MAX));
+  return wasm_f32x4_max(v, wasm_f32x4_splat(-FLT_MAX));
 }
 
 /* The last t = n % 4 elements through a local copy, the other lanes `pad`;
