@@ -286,39 +286,37 @@ export function parseOptions(fn, options, allowed) {
   o.outLosses = undefined;
   o.outGrad = undefined;
   if (options === undefined || options === null) return o;
-  if (typeof options !== 'object' || Array.isArray(options) || isTyped(options)) {
-    throw typeError(fn, `options must be an object such as { fromLogits: true }, got ${describe(options)}`);
-  }
+  if (typeof options !== 'object' || Array.isArray(options) || isTyped(options)) throw notAnObject(fn, options);
   for (const key in options) {
     const v = options[key];
     // One switch both checks the name and reads the value: no lookup table
-    // and no Object.keys on the hot path. A value's check comes before the
-    // name's, as the messages expect.
+    // and no Object.keys on the hot path.
+    let bit = 0;
     switch (key) {
       case 'fromLogits':
+        bit = 1;
         if (typeof v === 'boolean') o.fromLogits = v;
         else if (v !== undefined) bool(fn, key, v);
-        if (!(allowed & 1)) throw unknown(fn, key, allowed);
         break;
       case 'gradient':
+        bit = 512;
         if (typeof v === 'boolean') o.gradient = v;
         else if (v !== undefined) bool(fn, key, v);
-        if (!(allowed & 512)) throw unknown(fn, key, allowed);
         break;
       case 'shape':
+        bit = 1024;
         if (v !== undefined) o.shape = isShape(v) ? v : checkShape(fn, v);
-        if (!(allowed & 1024)) throw unknown(fn, key, allowed);
         break;
       case 'out':
-        if (v !== undefined && v !== null) readOut(fn, o, v);
-        if (!(allowed & 2048)) throw unknown(fn, key, allowed);
+        bit = 2048;
+        readOut(fn, o, v);
         break;
-      default: {
-        const bit = OPT[key];
+      default:
+        bit = OPT[key];
         if (bit === undefined || !(allowed & bit)) throw unknown(fn, key, allowed);
         if (v !== undefined) slowOption(fn, o, key, v);
-      }
     }
+    if (!(allowed & bit)) throw unknown(fn, key, allowed);
   }
   if (o.outGrad !== undefined) o.gradient = true;
   return o;
@@ -335,6 +333,10 @@ function isShape(v) {
     return a === (a >>> 0) && b === (b >>> 0);
   }
   return n === 1 && v[0] === (v[0] >>> 0);
+}
+
+function notAnObject(fn, options) {
+  return typeError(fn, `options must be an object such as { fromLogits: true }, got ${describe(options)}`);
 }
 
 function slowOption(fn, o, key, v) {
@@ -376,6 +378,7 @@ function slowOption(fn, o, key, v) {
 }
 
 function readOut(fn, o, v) {
+  if (v === undefined || v === null) return;
   if (typeof v !== 'object') throw typeError(fn, `options.out must be an object { losses, grad } of Float32Arrays, got ${describe(v)}`);
   for (const k in v) {
     if (k !== 'losses' && k !== 'grad') throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);

@@ -284,6 +284,10 @@ function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
     const r = small(fn, h, o, call, true, sparse, false, yTrue, yPred, undefined);
     if (r !== null) return r;
   }
+  return kerasGeneral(fn, h, o, call, sparse, yTrue, yPred);
+}
+
+function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred) {
   prepare(fn, h, o, 'yTrue', 'yPred', yTrue, yPred, sparse, false);
   writeOptions(h, o, L.swPtr, L.cwPtr);
   const fixed = h.fixed;
