@@ -288,7 +288,7 @@ function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
 }
 
 function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred) {
-  prepare(fn, h, o, 'yTrue', 'yPred', yTrue, yPred, sparse, false);
+  if (!(yPred instanceof Tensor && zeroCopy(h, o, yTrue, yPred, sparse, false))) prepare(fn, h, o, 'yTrue', 'yPred', yTrue, yPred, sparse, false);
   writeOptions(h, o, L.swPtr, L.cwPtr);
   const fixed = h.fixed;
   const status = h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, fixed + OPTIONS_OFFSET, L.lPtr, L.gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
@@ -394,6 +394,77 @@ function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred, posWe
   return { loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2], losses, grad };
 }
 
+// A call on tensors (the zero-copy path), laid out without prepare(): a live
+// float32 tensor prediction and no options.shape; labels a live 1-D tensor of
+// the right dtype and length, or a short Int32Array (sparse) or Float32Array
+// as small() takes them; outputs new, short Float32Arrays or live float32
+// tensors of the right size; no weights; an arena that already holds the
+// rest. Fills L as prepare() would and returns true. For anything else, every
+// error included, it returns false before writing a byte and prepare() takes
+// the call.
+function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
+  if (o.shape !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || !live(yPred, h, 'float32')) return false;
+  const total = yPred.size;
+  const classes = yPred.shape[yPred.shape.length - 1];
+  if (classes === 0) return false;
+  const batch = total / classes;
+  const labels = sparse ? batch : total;
+  let tPtr = 0;
+  if (yTrue instanceof Tensor) {
+    if (!live(yTrue, h, sparse ? 'int32' : 'float32') || yTrue.shape.length !== 1 || yTrue.size !== labels) return false;
+    tPtr = yTrue.ptr;
+  } else if (!(sparse ? yTrue instanceof Int32Array : yTrue instanceof Float32Array) || yTrue.length !== labels || labels > SMALL) {
+    return false;
+  }
+  const lossesLen = elementwise ? total : batch;
+  const gradient = o.gradient;
+  const lMode = outMode(h, o.outLosses, lossesLen);
+  const gMode = gradient ? outMode(h, o.outGrad, total) : 0;
+  if (lMode === null || gMode === null) return false;
+  const bT = tPtr ? 0 : align(labels * 4);
+  const bL = lMode > 0 ? 0 : align(lossesLen * 4);
+  const bG = gradient && gMode <= 0 ? align(total * 4) : 0;
+  if (bT + bL + bG > h.arenaBytes) return false;
+
+  const at = h.arena;
+  if (!tPtr) {
+    tPtr = at;
+    const base = at >> 2;
+    if (sparse) {
+      const i32 = h.i32;
+      for (let i = 0; i < labels; i++) i32[base + i] = yTrue[i];
+    } else {
+      const f32 = h.f32;
+      for (let i = 0; i < labels; i++) f32[base + i] = yTrue[i];
+    }
+  }
+  L.pPtr = yPred.ptr;
+  L.tPtr = tPtr;
+  L.swPtr = 0;
+  L.cwPtr = 0;
+  L.lPtr = lMode > 0 ? lMode : at + bT;
+  L.gPtr = !gradient ? 0 : gMode > 0 ? gMode : at + bT + bL;
+  L.lMode = lMode;
+  L.gMode = gMode;
+  L.batch = batch;
+  L.classes = classes;
+  L.total = total;
+  L.lossesLen = lossesLen;
+  return true;
+}
+
+// An output as outTarget() sees it, or null where outTarget() would throw or
+// look at wasm memory: undefined (0), a short Float32Array of length n (-1),
+// a live float32 tensor of n values (its address).
+function outMode(h, out, n) {
+  if (out === undefined) return 0;
+  if (out instanceof Float32Array) return out.length === n && n <= SMALL ? -1 : null;
+  return out instanceof Tensor && live(out, h, 'float32') && out.size === n ? out.ptr : null;
+}
+
+// A tensor the kernels can use in place: not freed, of this module, of `dtype`.
+const live = (t, h, dtype) => t.ptr !== 0 && t.heap === h && t.dtype === dtype;
+
 export function binaryCrossentropy(yTrue, yPred, options) {
   return keras('binaryCrossentropy', 0 /* xent_binary_crossentropy */, KERAS, false, yTrue, yPred, options);
 }
@@ -426,7 +497,7 @@ function nn(fn, call, mode, labels, logits, posWeight, options) {
     const r = small(fn, h, o, call, false, sparse, elementwise, labels, logits, posWeight);
     if (r !== null) return r;
   }
-  prepare(fn, h, o, 'labels', 'logits', labels, logits, sparse, elementwise);
+  if (!(logits instanceof Tensor && zeroCopy(h, o, labels, logits, sparse, elementwise))) prepare(fn, h, o, 'labels', 'logits', labels, logits, sparse, elementwise);
   const err = h.fixed + ERROR_OFFSET;
   const status = posWeight === undefined
     ? h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, L.lPtr, L.gPtr, err)

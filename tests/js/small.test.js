@@ -107,6 +107,84 @@ describe('small typed-array calls', () => {
   });
 });
 
+describe('small zero-copy tensors', () => {
+  test('tensors in, tensors out: the kernel reads and writes them in place, with the reference values', () => {
+    const tY = xent.tensor([batch], 'int32');
+    const tZ = xent.tensor(shape);
+    const tL = xent.tensor([batch]);
+    const tG = xent.tensor(shape);
+    try {
+      tY.data.set(labels);
+      tZ.data.set(logits);
+      const got = xent.sparseCategoricalCrossentropy(tY, tZ, { fromLogits: true, out: { losses: tL, grad: tG } });
+      assert.equal(got.losses, tL, 'out.losses is the tensor');
+      assert.equal(got.grad, tG, 'out.grad is the tensor');
+      const want = R.sparseCategoricalCrossentropy(labels, logits, batch, classes, { fromLogits: true });
+      closeLoss(got.loss, want.loss, 'loss');
+      close(tL.data, want.losses, 'losses');
+      close(tG.data, want.grad, 'grad');
+      const copies = xent.sparseCategoricalCrossentropy(labels, logits, { shape, fromLogits: true, gradient: true });
+      assert.equal(got.loss, copies.loss);
+      sameBits(tG.data, copies.grad, 'grad equals the typed-array call');
+
+      const nn = xent.sparseSoftmaxCrossEntropyWithLogits(tY, tZ, { gradient: true });
+      close(nn.losses, want.losses, 'tf.nn losses into new arrays');
+      assert.ok(nn.grad instanceof Float32Array);
+      sameBits(nn.grad, xent.sparseSoftmaxCrossEntropyWithLogits(labels, logits, { shape, gradient: true }).grad, 'tf.nn grad');
+    } finally {
+      for (const t of [tY, tZ, tL, tG]) t.free();
+    }
+  });
+
+  test('tensors mix with typed arrays, and label tensors of other shapes or dtypes still work', () => {
+    const tZ = xent.tensor(shape);
+    const tSoft = xent.tensor(shape);
+    const tSoft1 = xent.tensor([8]);
+    const tLabelsF = xent.tensor([batch]);
+    try {
+      tZ.data.set(logits);
+      tSoft.data.set(soft);
+      tSoft1.data.set(soft);
+      tLabelsF.data.set([3, 1]);
+      const want = R.categoricalCrossentropy(soft, logits, batch, classes, { fromLogits: true });
+      const grad = new Float32Array(8);
+      for (const yTrue of [soft, tSoft, tSoft1]) {
+        grad.fill(NaN);
+        const got = xent.categoricalCrossentropy(yTrue, tZ, { fromLogits: true, out: { grad } });
+        closeLoss(got.loss, want.loss, 'loss');
+        close(grad, want.grad, 'grad');
+      }
+      const sparse = xent.sparseCategoricalCrossentropy(tLabelsF, tZ, { fromLogits: true }); // float32 labels: copied and checked
+      closeLoss(sparse.loss, R.sparseCategoricalCrossentropy(labels, logits, batch, classes, { fromLogits: true }).loss, 'float32 label tensor');
+      const flat = xent.tensor([8]);
+      flat.data.set(logits);
+      try {
+        const viaShape = xent.sparseCategoricalCrossentropy(labels, flat, { shape, fromLogits: true }); // options.shape with a tensor
+        closeLoss(viaShape.loss, sparse.loss, 'a flat tensor with options.shape');
+      } finally {
+        flat.free();
+      }
+    } finally {
+      for (const t of [tZ, tSoft, tSoft1, tLabelsF]) t.free();
+    }
+  });
+
+  test('freed tensors and tensors of the wrong size keep their errors', () => {
+    const tZ = xent.tensor(shape);
+    const tG = xent.tensor([6]);
+    const tY = xent.tensor([batch], 'int32');
+    try {
+      assert.throws(() => xent.sparseCategoricalCrossentropy(labels, tZ, { out: { grad: tG } }), (e) => e instanceof RangeError && /options\.out\.grad must hold 8 values, got a tensor of 6/.test(e.message));
+      tY.free();
+      assert.throws(() => xent.sparseCategoricalCrossentropy(tY, tZ), (e) => e instanceof TypeError && /yTrue is a tensor that was freed/.test(e.message));
+      tZ.free();
+      assert.throws(() => xent.sparseCategoricalCrossentropy(labels, tZ), (e) => e instanceof TypeError && /yPred is a tensor that was freed/.test(e.message));
+    } finally {
+      for (const t of [tZ, tG, tY]) t.free();
+    }
+  });
+});
+
 describe('what a fast path could get wrong', () => {
   test('a reused options object is read afresh on every call, even when mutated in place', () => {
     const losses = new Float32Array(2);
