@@ -269,7 +269,11 @@ function unknown(fn, key, allowed) {
   return unknownOption(fn, key, known);
 }
 
-/** Parses `options` into `opts`, accepting only the names in the `allowed` bit set. */
+/**
+ * Parses `options` into `opts`, accepting only the names in the `allowed` bit
+ * set. Kept under V8's inlining limit (460 bytes of bytecode; messages are
+ * built in helpers) so it inlines into every call.
+ */
 export function parseOptions(fn, options, allowed) {
   const o = opts;
   o.fromLogits = false;

@@ -2,7 +2,9 @@
 // sections 2 and 4) and the tf.nn ops (section 3) over the wasm core in
 // src/xent.h: check arguments (args.js), copy inputs into a persistent scratch
 // arena (heap.js), write the xent_options struct, call the C entry point, and
-// return { loss, losses, grad }. Also `inspect` (what data looks like) and the
+// return { loss, losses, grad }. Short typed arrays (the live page's calls)
+// and tensors take shorter paths with the same checks (small(), zeroCopy()).
+// Also `inspect` (what data looks like) and the
 // recommender (recommend.js), which works before init(). This file is the
 // package's entry point.
 
@@ -277,6 +279,9 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   L.lossesLen = lossesLen;
 }
 
+// keras() and parseOptions() stay under V8's inlining limit (460 bytes of
+// bytecode), so each exported function compiles with its options parse
+// inlined; the rest of the general path is kerasGeneral().
 function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
   const h = ready(fn);
   const o = parseOptions(fn, options, allowed);
