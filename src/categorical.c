@@ -37,8 +37,7 @@
  * float or double operation, and the scalar kernels add the row sums in the
  * order of the f32x4 kernels' double lanes (elements 4i + 0 and 4i + 2 into
  * one, 4i + 1 and 4i + 3 into the other), and float32 terms in the order of
- * its lanes. In the SIMD build, rows shorter than XENT_SHORT_ROW run the
- * scalar kernels (XENT_ROW_KERNEL). Gradients are clamped
+ * its lanes. Gradients are clamped
  * to +-FLT_MAX so that finite inputs never give an infinite gradient. */
 #include <math.h>
 #include <string.h>
@@ -70,14 +69,14 @@ static void exact_label_sums(const float *y, const float *z, size_t n, float m, 
  * e = exp(d), d = z - m in float32; S adds each vector's e in its double lanes
  * (lanes 0 + 2 and 1 + 3); sum y, sum y d and (when smoothing) sum d add the
  * four vectors of a lane in float32, (v0 + v1) + (v2 + v3), before that. */
-static inline void softmax_block_scalar(const float *z, const float *y, size_t k, float m,
-                                        int smooth, float *e, double *s, double *sy,
-                                        double *syd, double *sd, float *yr) {
+static inline XENT_ALWAYS_INLINE void softmax_block_scalar(const float *z, const float *y,
+                                                           size_t k, float m, int smooth,
+                                                           float *e, double *s, double *sy,
+                                                           double *syd, double *sd, float *yr) {
   float d[16], v[3][4];
   for (size_t i = 0; i < 16; i++) {
     d[i] = z[i] - m;
-    float ei = xent_exp_scalar(d[i]);
-    e[i] = i < k ? ei : 0.0f;
+    e[i] = i < k ? xent_exp_scalar(d[i]) : 0.0f;
     yr[0] = y[i] < yr[0] ? y[i] : yr[0];
     yr[1] = yr[1] < y[i] ? y[i] : yr[1];
   }
@@ -140,7 +139,7 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_scalar(const float *y, co
     pad16(zt, z + n16, t, m);
     pad16(yt, y + n16, t, 0.0f);
     softmax_block_scalar(zt, yt, t, m, smooth, e, s, sy, syd, sd, yr);
-    if (g) memcpy(g + n16, e, t * sizeof(float));
+    if (g) copy_short(g + n16, e, t);
   }
   for (size_t j = 0; j < n; j++) mx = mx < zn[j] ? zn[j] : mx;
   *mn = mx;
@@ -209,8 +208,8 @@ XENT_MAYBE_UNUSED static double categorical_prob_row_scalar(const float *y, cons
                                                             double scale, float *g) {
   size_t n4 = n & ~(size_t)3, t = n - n4;
   float pt[4] = {0}, yt[4] = {0};
-  memcpy(pt, p + n4, t * sizeof(float));
-  memcpy(yt, y + n4, t * sizeof(float));
+  copy3(pt, p + n4, t);
+  copy3(yt, y + n4, t);
   /* Pass 1: the row sum; divide_no_nan when it is 0. */
   double acc[2] = {0.0, 0.0};
   for (size_t j = 0; j < n4; j += 4) sum4_scalar(p + j, 4, acc);
@@ -265,7 +264,9 @@ static inline XENT_ALWAYS_INLINE void softmax_block_f32x4(const float *z, const 
                                 wasm_i32x4_splat((int32_t)k));
     d[q] = wasm_f32x4_sub(wasm_v128_load(z + 4 * q), mv);
     yv[q] = wasm_v128_load(y + 4 * q);
-    e[q] = wasm_v128_and(xent_exp_f32x4(d[q]), keep);
+    /* A vector of padding only (in the last block) gives e = 0: no exp. */
+    e[q] = 4 * (size_t)q < k ? wasm_v128_and(xent_exp_f32x4(d[q]), keep)
+                             : wasm_f32x4_splat(0.0f);
     A->s = add64(A->s, e[q]);
     A->ylo = wasm_f32x4_pmin(A->ylo, yv[q]);
     A->yhi = wasm_f32x4_pmax(A->yhi, yv[q]);
@@ -319,7 +320,7 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_f32x4(const float *y, con
     pad16(xt, zn + n16, t, zn[0]);
     softmax_block_f32x4(zt, yt, xt, t, mv, smooth, e, &A);
     for (int q = 0; q < 4; q++) wasm_v128_store(et + 4 * q, e[q]);
-    if (g) memcpy(g + n16, et, t * sizeof(float));
+    if (g) copy_short(g + n16, et, t);
   }
   *mn = hmax_f32x4(wasm_f32x4_pmax(A.x0, A.x1));
   double ssum = hsum64(A.s), r, sum3[3] = {hsum64(A.sy), hsum64(A.syd), hsum64(A.sd)};
@@ -433,8 +434,7 @@ xent_status xent_categorical_crossentropy(const float *y_true, const float *y_pr
   double ls = (double)plan.opt.label_smoothing;
   double a = 1.0 - ls, b = ls / (double)classes;
   double total = 0.0;
-  float m = batch && plan.opt.from_logits ? XENT_ROW_KERNEL(row_max, classes)(y_pred, classes)
-                                          : 0.0f;
+  float m = batch && plan.opt.from_logits ? XENT_KERNEL(row_max)(y_pred, classes) : 0.0f;
   for (size_t i = 0; i < batch; i++) {
     const float *y = y_true + i * classes, *p = y_pred + i * classes;
     const float *next = i + 1 < batch ? p + classes : p;
@@ -442,10 +442,8 @@ xent_status xent_categorical_crossentropy(const float *y_true, const float *y_pr
     float w = xent__dense_weight(&plan, i, y);
     double scale = (double)xent__grad_scale(&plan, w);
     double l = plan.opt.from_logits
-                   ? XENT_ROW_KERNEL(softmax_row, classes)(y, p, classes, m, next, &m, a, b,
-                                                           scale, g)
-                   : XENT_ROW_KERNEL(categorical_prob_row, classes)(y, p, classes, a, b, scale,
-                                                                    g);
+                   ? XENT_KERNEL(softmax_row)(y, p, classes, m, next, &m, a, b, scale, g)
+                   : XENT_KERNEL(categorical_prob_row)(y, p, classes, a, b, scale, g);
     double wl = (double)w * l;
     if (losses) losses[i] = xent__narrow(wl);
     total += wl;
@@ -460,12 +458,12 @@ xent_status xent_softmax_cross_entropy_with_logits(const float *labels, const fl
                                                    xent_error *err) {
   xent_status status = xent__check_nn(labels, logits, batch, classes, err);
   if (status) return status;
-  float m = batch ? XENT_ROW_KERNEL(row_max, classes)(logits, classes) : 0.0f;
+  float m = batch ? XENT_KERNEL(row_max)(logits, classes) : 0.0f;
   for (size_t i = 0; i < batch; i++) {
     const float *z = logits + i * classes, *next = i + 1 < batch ? z + classes : z;
     float *g = grad ? grad + i * classes : NULL;
-    double l = XENT_ROW_KERNEL(softmax_row, classes)(labels + i * classes, z, classes, m,
-                                                     next, &m, 1.0, 0.0, 1.0, g);
+    double l = XENT_KERNEL(softmax_row)(labels + i * classes, z, classes, m, next, &m, 1.0, 0.0,
+                                        1.0, g);
     if (losses) losses[i] = xent__narrow(l);
   }
   return XENT_OK;

@@ -73,9 +73,9 @@ XENT_MAYBE_UNUSED static double sparse_softmax_row_scalar(int32_t label, const f
   }
   if (t) {
     float zt[4] = {m, m, m, m};
-    memcpy(zt, z + n4, t * sizeof(float));
+    copy3(zt, z + n4, t);
     exp4_scalar(zt, t, m, e4, s2);
-    if (g) memcpy(g + n4, e4, t * sizeof(float));
+    if (g) copy3(g + n4, e4, t);
   }
   float mx = zn[0];
   for (size_t j = 0; j < n; j++) mx = mx < zn[j] ? zn[j] : mx;
@@ -114,7 +114,7 @@ XENT_MAYBE_UNUSED static double sparse_prob_row_scalar(int32_t label, const floa
   for (size_t j = 0; j < n4; j += 4) clip_sum4_scalar(p + j, 4, acc);
   if (t) {
     float pt[4] = {0};
-    memcpy(pt, p + n4, t * sizeof(float));
+    copy3(pt, p + n4, t);
     clip_sum4_scalar(pt, t, acc);
   }
   double s = acc[0] + acc[1];
@@ -257,11 +257,11 @@ xent_status xent_sparse_categorical_crossentropy(const int32_t *y_true, const fl
     double scale = (double)xent__grad_scale(&plan, w);
     double l;
     if (plan.opt.from_logits) {
-      if (!have_m) m = XENT_ROW_KERNEL(row_max, classes)(p, classes);
-      l = XENT_ROW_KERNEL(sparse_softmax_row, classes)(label, p, classes, m, next, &m, scale, g);
+      if (!have_m) m = XENT_KERNEL(row_max)(p, classes);
+      l = XENT_KERNEL(sparse_softmax_row)(label, p, classes, m, next, &m, scale, g);
       have_m = 1;
     } else {
-      l = XENT_ROW_KERNEL(sparse_prob_row, classes)(label, p, classes, scale, g);
+      l = XENT_KERNEL(sparse_prob_row)(label, p, classes, scale, g);
     }
     double wl = (double)w * l;
     if (losses) losses[i] = xent__narrow(wl);
@@ -281,12 +281,11 @@ xent_status xent_sparse_softmax_cross_entropy_with_logits(const int32_t *labels,
   for (size_t i = 0; i < batch; i++)
     if (labels[i] < 0 || (size_t)labels[i] >= classes)
       return xent__fail(err, XENT_ERR_LABEL, "labels", i, (double)labels[i]);
-  float m = batch ? XENT_ROW_KERNEL(row_max, classes)(logits, classes) : 0.0f;
+  float m = batch ? XENT_KERNEL(row_max)(logits, classes) : 0.0f;
   for (size_t i = 0; i < batch; i++) {
     const float *z = logits + i * classes, *next = i + 1 < batch ? z + classes : z;
     float *g = grad ? grad + i * classes : NULL;
-    double l = XENT_ROW_KERNEL(sparse_softmax_row, classes)(labels[i], z, classes, m, next, &m,
-                                                            1.0, g);
+    double l = XENT_KERNEL(sparse_softmax_row)(labels[i], z, classes, m, next, &m, 1.0, g);
     if (losses) losses[i] = xent__narrow(l);
   }
   return XENT_OK;

@@ -23,10 +23,22 @@ static inline float clamp_finite(float v) {
 }
 
 /* Pass 1 of a row whose maximum was not found during the previous row's pass 2. */
-/* A block of 16 through a local copy: t elements of src, the rest `pad`. */
+/* Tails are copied element by element, not with memcpy, which in wasm is a
+ * call into libc that costs about as much as a whole 10-class row (issue 6,
+ * W5). copy3: dst[0..t) = src[0..t) for t < 4; copy_short the same for
+ * t < 16; pad16: a block of 16 through a local copy, t elements of src and
+ * the rest `pad`. */
+static inline void copy3(float *dst, const float *src, size_t t) {
+  if (t > 0) dst[0] = src[0];
+  if (t > 1) dst[1] = src[1];
+  if (t > 2) dst[2] = src[2];
+}
+static inline void copy_short(float *dst, const float *src, size_t t) {
+  for (size_t i = 0; i < 16; i++)
+    if (i < t) dst[i] = src[i];
+}
 static inline void pad16(float *dst, const float *src, size_t t, float pad) {
-  for (size_t i = 0; i < 16; i++) dst[i] = pad;
-  memcpy(dst, src, t * sizeof(float));
+  for (size_t i = 0; i < 16; i++) dst[i] = i < t ? src[i] : pad;
 }
 
 XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
@@ -34,19 +46,6 @@ XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
   for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
   return m;
 }
-
-/* The row kernel `name` for rows of n elements: in the SIMD build, rows
- * shorter than XENT_SHORT_ROW run name##_scalar, since on them the f32x4
- * kernel's padded tails and double lanes cost more than they save (issue 6,
- * W5). The two variants agree bit for bit, so this changes no result. */
-#ifndef XENT_SHORT_ROW
-#define XENT_SHORT_ROW 16
-#endif
-#if XENT_HAVE_SIMD128
-#define XENT_ROW_KERNEL(name, n) ((n) < XENT_SHORT_ROW ? name##_scalar : name##_f32x4)
-#else
-#define XENT_ROW_KERNEL(name, n) name##_scalar
-#endif
 
 #if XENT_HAVE_SIMD128
 
@@ -72,17 +71,19 @@ static inline v128_t clamp_finite_f32x4(v128_t v) {
   return wasm_f32x4_max(v, wasm_f32x4_splat(-FLT_MAX));
 }
 
-/* The last t = n % 4 elements through a local copy, the other lanes `pad`;
- * and the lane mask of those t elements. */
+/* The last t = n % 4 elements lane by lane, the other lanes `pad`; and the
+ * lane mask of those t elements. */
 static inline v128_t load_tail(const float *src, size_t t, float pad) {
-  float buf[4] = {pad, pad, pad, pad};
-  memcpy(buf, src, t * sizeof(float));
-  return wasm_v128_load(buf);
+  v128_t v = wasm_f32x4_splat(pad);
+  if (t > 0) v = wasm_f32x4_replace_lane(v, 0, src[0]);
+  if (t > 1) v = wasm_f32x4_replace_lane(v, 1, src[1]);
+  if (t > 2) v = wasm_f32x4_replace_lane(v, 2, src[2]);
+  return v;
 }
 static inline void store_tail(float *dst, v128_t v, size_t t) {
-  float buf[4];
-  wasm_v128_store(buf, v);
-  memcpy(dst, buf, t * sizeof(float));
+  if (t > 0) dst[0] = wasm_f32x4_extract_lane(v, 0);
+  if (t > 1) dst[1] = wasm_f32x4_extract_lane(v, 1);
+  if (t > 2) dst[2] = wasm_f32x4_extract_lane(v, 2);
 }
 static inline v128_t tail_keep(size_t t) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)t));
