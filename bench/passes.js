@@ -1,4 +1,4 @@
-// passes.js: `node bench/passes.js [--only=W1,W2]`, the diagnosis behind the benchmark's
+// passes.js: `node bench/passes.js [--only=W1,W2 | --only=rows]`, the diagnosis behind the benchmark's
 // ceiling targets (issue 6). Times each W1/W3/W4 kernel of dist/xent-simd.wasm
 // (data resident in wasm memory, as the zero-copy path) next to the single
 // passes and elementary functions it is made of (bench/passes.c, compiled here
@@ -39,7 +39,38 @@ function data(kind, n) {
   return { x, labels };
 }
 
+// Short rows (`--only=rows`): one bare call (batch 1, loss + gradient, data
+// resident in wasm memory) of the SIMD build and of the scalar build at each
+// row length, fastest sample: where, if anywhere, the f32x4 row kernels lose
+// to the scalar ones (issue 6, W5).
+async function shortRows() {
+  const builds = [['SIMD build', 'dist/xent-simd.wasm'], ['scalar build', 'dist/xent.wasm']];
+  const mods = await Promise.all(builds.map(([, f]) => loadWasm(path.join(root, f))));
+  const out = [['', 'n', ...builds.map(([b]) => `${b} (ns per call)`), 'SIMD / scalar']];
+  for (const [name, fn, fromLogits] of [
+    ['sparse, logits', 'xent_sparse_categorical_crossentropy', 1],
+    ['categorical, logits', 'xent_categorical_crossentropy', 1],
+    ['sparse, probabilities', 'xent_sparse_categorical_crossentropy', 0],
+    ['categorical, probabilities', 'xent_categorical_crossentropy', 0],
+  ]) {
+    for (const n of [1, 2, 3, 4, 7, 8, 10, 15, 16, 17, 33]) {
+      const peers = mods.map((w, i) => {
+        const x = Float32Array.from({ length: n }, (_, j) => (fromLogits ? Math.sin(j * 7.1) * 5 : 0.1 + Math.abs(Math.sin(j))));
+        const y = fn.includes('sparse') ? Int32Array.of(3 % n) : Float32Array.from({ length: n }, (_, j) => (j % 3) / n);
+        const [pY, pX, pL, pG] = [w.put(y), w.put(x), w.alloc(4), w.alloc(n * 4)];
+        w.setOptions({ fromLogits });
+        const [f, opt] = [w.ex[fn], w.opt];
+        return { name: builds[i][0], call: () => { let s = 0; for (let k = 0; k < 100; k++) s += f(pY, pX, 1, n, opt, pL, pG, w.lossPtr, 0); return s; } };
+      });
+      const [a, b] = await measure(peers, { budgetMs: 300, maxSamples: 15 });
+      out.push([name, n, (a.min * 1e4).toFixed(1), (b.min * 1e4).toFixed(1), (a.min / b.min).toFixed(2)]);
+    }
+  }
+  console.log(table(out, (c) => c >= 1));
+}
+
 async function main() {
+  if (process.argv.includes('--only=rows')) return shortRows();
   compile();
   const lib = await loadWasm(path.join(root, 'dist/xent-simd.wasm'));
   const pw = await loadWasm(out);
