@@ -1,12 +1,13 @@
 /* xent_row.h: small row helpers shared by the softmax-family kernels
  * (categorical.c, sparse.c): the row maximum (pass 1), f32 -> f64 promotion and
  * horizontal sums for the double row sums, and the tails that go through a
- * padded local copy so that no kernel reads or writes past a buffer. */
+ * padded local copy or lane by lane, so that no kernel reads or writes past a
+ * buffer. */
 #ifndef XENT_ROW_H
 #define XENT_ROW_H
 
 #include <float.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "xent_internal.h"
 
@@ -22,7 +23,6 @@ static inline float clamp_finite(float v) {
   return v < -FLT_MAX ? -FLT_MAX : v;
 }
 
-/* Pass 1 of a row whose maximum was not found during the previous row's pass 2. */
 /* Tails are copied element by element, not with memcpy, which in wasm is a
  * call into libc that costs about as much as a whole 10-class row (issue 6,
  * W5). copy3: dst[0..t) = src[0..t) for t < 4; copy_short the same for
@@ -41,6 +41,7 @@ static inline void pad16(float *dst, const float *src, size_t t, float pad) {
   for (size_t i = 0; i < 16; i++) dst[i] = i < t ? src[i] : pad;
 }
 
+/* Pass 1 of a row whose maximum was not found during the previous row's pass 2. */
 XENT_MAYBE_UNUSED static float row_max_scalar(const float *z, size_t n) {
   float m = z[0];
   for (size_t j = 1; j < n; j++) m = m < z[j] ? z[j] : m;
