@@ -72,13 +72,12 @@ static void exact_label_sums(const float *y, const float *z, size_t n, float m, 
 static inline XENT_ALWAYS_INLINE void softmax_block_scalar(const float *z, const float *y,
                                                            size_t k, float m, int smooth,
                                                            float *e, double *s, double *sy,
-                                                           double *syd, double *sd, float *yr) {
+                                                           double *syd, double *sd, float *ylo) {
   float d[16], v[3][4];
   for (size_t i = 0; i < 16; i++) {
     d[i] = z[i] - m;
     e[i] = i < k ? xent_exp_scalar(d[i]) : 0.0f;
-    yr[0] = y[i] < yr[0] ? y[i] : yr[0];
-    yr[1] = yr[1] < y[i] ? y[i] : yr[1];
+    *ylo = y[i] < *ylo ? y[i] : *ylo;
   }
   for (size_t q = 0; q < 16; q += 4) {
     s[0] += (double)e[q] + (double)e[q + 2];
@@ -99,23 +98,27 @@ static inline XENT_ALWAYS_INLINE void softmax_block_scalar(const float *z, const
 /* Pass 3 in float32 is within the gradient tolerance when
  * scale (2 r + 3 max|y'|) <= 1/4, r = (sum y') / S: its roundings then add at
  * most 1.5e-8 absolute (issue 6: W2 with the default reduction), and so does
- * the float32 sum y of pass 2 (relative error <= 2^-23 in r). Otherwise pass 3
- * runs in double with sum y' recomputed exactly. Both builds decide from
- * bit-identical numbers. */
-static inline int grad_fits_float(double r, float ymax, double a, double b, double scale) {
-  return fabs(scale) * (2.0 * fabs(r) + 3.0 * ((double)ymax * fabs(a) + fabs(b))) <= 0.25;
+ * the float32 sum y of pass 2 (relative error <= 2^-23 in r). With no
+ * negative label, max|y'| <= a sum y + b. Otherwise pass 3 runs in double
+ * with sum y' recomputed exactly. Both builds decide from bit-identical
+ * numbers. */
+static inline int grad_fits_float(double r, double ymax, double a, double b, double scale) {
+  return fabs(scale) * (2.0 * fabs(r) + 3.0 * (ymax * fabs(a) + fabs(b))) <= 0.25;
 }
 
 /* After pass 2: the loss (sum y') log S - sum y' d with sum y' = a sum y + b n
  * and sum y' d = a sum y d + b sum d. Every term of those float32 sums has
  * one sign when no label is negative (d <= 0), so their relative error stays
  * below ~2^-22; otherwise, or when z - m left the float range, the label sums
- * are recomputed in double. Also r = (sum y') / S for pass 3. */
+ * are recomputed in double. Also r = (sum y') / S for pass 3 and whether it
+ * runs in float32. */
 static double softmax_loss(const float *y, const float *z, size_t n, float m, double a, double b,
-                           double s, const double *sum3, float ylo, double *r) {
+                           double scale, double s, const double *sum3, float ylo, double *r,
+                           int *fits) {
   double t = a * sum3[0] + b * (double)n, td = a * sum3[1] + b * sum3[2];
   if (ylo < 0.0f || !(fabs(td) <= DBL_MAX)) exact_label_sums(y, z, n, m, a, b, &t, &td);
   *r = t / s;
+  *fits = ylo >= 0.0f && grad_fits_float(*r, sum3[0], a, b, scale);
   return t * log(s) - td;
 }
 
@@ -129,27 +132,27 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_scalar(const float *y, co
   size_t n16 = n & ~(size_t)15, t = n - n16;
   /* Pass 2: exponentials and the row sums; the next row's maximum. */
   double s[2] = {0.0, 0.0}, sy[2] = {0.0, 0.0}, syd[2] = {0.0, 0.0}, sd[2] = {0.0, 0.0};
-  float mx = zn[0], yr[2] = {0.0f, 0.0f}, e[16];
+  float mx = zn[0], ylo = 0.0f, e[16];
   for (size_t j = 0; j < n16; j += 16) {
-    softmax_block_scalar(z + j, y + j, 16, m, smooth, e, s, sy, syd, sd, yr);
+    softmax_block_scalar(z + j, y + j, 16, m, smooth, e, s, sy, syd, sd, &ylo);
     if (g) memcpy(g + j, e, sizeof e);
   }
   if (t) {
     float zt[16], yt[16];
     pad16(zt, z + n16, t, m);
     pad16(yt, y + n16, t, 0.0f);
-    softmax_block_scalar(zt, yt, t, m, smooth, e, s, sy, syd, sd, yr);
+    softmax_block_scalar(zt, yt, t, m, smooth, e, s, sy, syd, sd, &ylo);
     if (g) copy_short(g + n16, e, t);
   }
   for (size_t j = 0; j < n; j++) mx = mx < zn[j] ? zn[j] : mx;
   *mn = mx;
   double ssum = s[0] + s[1], r;
   double sum3[3] = {sy[0] + sy[1], syd[0] + syd[1], sd[0] + sd[1]};
-  double loss = softmax_loss(y, z, n, m, a, b, ssum, sum3, yr[0], &r);
+  int fits;
+  double loss = softmax_loss(y, z, n, m, a, b, scale, ssum, sum3, ylo, &r, &fits);
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
-    float ymax = -yr[0] < yr[1] ? yr[1] : -yr[0];
-    if (grad_fits_float(r, ymax, a, b, scale)) {
+    if (fits) {
       float rf = (float)r, cf = (float)scale, af = (float)a, bf = (float)b;
       for (size_t j = 0; j < n; j++) g[j] = (g[j] * rf - (y[j] * af + bf)) * cf;
     } else {
@@ -249,8 +252,8 @@ static inline smooth_f64x2 smooth_make(double a, double b, size_t lanes) {
 }
 
 /* The f32x4 kernel's running sums: S and the label sums in f64x2 lanes, the
- * label range, and the next row's maximum. */
-typedef struct { v128_t s, sy, syd, sd, ylo, yhi, x0, x1; } softmax_acc;
+ * smallest label, and the next row's maximum. */
+typedef struct { v128_t s, sy, syd, sd, ylo, x0, x1; } softmax_acc;
 
 /* Pass 2 on a block of 16 elements (k of them real; padding z = m, y = 0),
  * the steps of softmax_block_scalar, e into e[0..4); also the maximum of
@@ -269,7 +272,6 @@ static inline XENT_ALWAYS_INLINE void softmax_block_f32x4(const float *z, const 
                              : wasm_f32x4_splat(0.0f);
     A->s = add64(A->s, e[q]);
     A->ylo = wasm_f32x4_pmin(A->ylo, yv[q]);
-    A->yhi = wasm_f32x4_pmax(A->yhi, yv[q]);
   }
   A->sy = add64(A->sy, wasm_f32x4_add(wasm_f32x4_add(yv[0], yv[1]), wasm_f32x4_add(yv[2], yv[3])));
   A->syd = add64(A->syd, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(yv[0], d[0]),
@@ -306,7 +308,7 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_f32x4(const float *y, con
   size_t n16 = n & ~(size_t)15, t = n - n16, n4 = n & ~(size_t)3, t4 = n - n4, j;
   /* Pass 2: exponentials and the row sums; the next row's maximum. */
   v128_t mv = wasm_f32x4_splat(m), z0 = wasm_f64x2_splat(0.0), y0 = wasm_f32x4_splat(0.0f);
-  softmax_acc A = {z0, z0, z0, z0, y0, y0, wasm_f32x4_splat(zn[0]), wasm_f32x4_splat(zn[0])};
+  softmax_acc A = {z0, z0, z0, z0, y0, wasm_f32x4_splat(zn[0]), wasm_f32x4_splat(zn[0])};
   v128_t e[4];
   for (j = 0; j < n16; j += 16) {
     softmax_block_f32x4(z + j, y + j, zn + j, 16, mv, smooth, e, &A);
@@ -324,10 +326,11 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_f32x4(const float *y, con
   }
   *mn = hmax_f32x4(wasm_f32x4_pmax(A.x0, A.x1));
   double ssum = hsum64(A.s), r, sum3[3] = {hsum64(A.sy), hsum64(A.syd), hsum64(A.sd)};
-  float yl = -hmax_f32x4(wasm_f32x4_neg(A.ylo)), yh = hmax_f32x4(A.yhi);
-  double loss = softmax_loss(y, z, n, m, a, b, ssum, sum3, yl, &r);
+  int fits;
+  double loss = softmax_loss(y, z, n, m, a, b, scale, ssum, sum3,
+                             -hmax_f32x4(wasm_f32x4_neg(A.ylo)), &r, &fits);
   /* Pass 3: the gradient from the stored exponentials. */
-  if (g && grad_fits_float(r, -yl < yh ? yh : -yl, a, b, scale)) {
+  if (g && fits) {
     v128_t rf = wasm_f32x4_splat((float)r), cf = wasm_f32x4_splat((float)scale);
     v128_t af = wasm_f32x4_splat((float)a), bf = wasm_f32x4_splat((float)b);
     for (j = 0; j < n4; j += 4)
