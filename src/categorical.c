@@ -152,9 +152,9 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_scalar(const float *y, co
   double loss = softmax_loss(y, z, n, m, a, b, scale, ssum, sum3, ylo, &r, &fits);
   /* Pass 3: the gradient from the stored exponentials. */
   if (g) {
-    if (fits) {
+    if (fits) { /* y' = y exactly without smoothing */
       float rf = (float)r, cf = (float)scale, af = (float)a, bf = (float)b;
-      for (size_t j = 0; j < n; j++) g[j] = (g[j] * rf - (y[j] * af + bf)) * cf;
+      for (size_t j = 0; j < n; j++) g[j] = (g[j] * rf - (smooth ? y[j] * af + bf : y[j])) * cf;
     } else {
       double sy1, syd1;
       exact_label_sums(y, z, n, m, a, b, &sy1, &syd1);
@@ -285,11 +285,13 @@ static inline XENT_ALWAYS_INLINE void softmax_block_f32x4(const float *z, const 
 }
 
 /* Pass 3 on four elements: scale ((sum y') e / S - y') in float32 when
- * grad_fits_float, else in double (r, c, a, b as f32x4 or f64x2 splats). */
-static inline v128_t softmax_grad_float_f32x4(v128_t e, v128_t yv, v128_t rf, v128_t af,
-                                              v128_t bf, v128_t cf) {
-  return wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_mul(e, rf),
-                                       wasm_f32x4_add(wasm_f32x4_mul(yv, af), bf)), cf);
+ * grad_fits_float (y' = y exactly without smoothing), else in double (r, c,
+ * a, b as f32x4 or f64x2 splats). */
+static inline XENT_ALWAYS_INLINE v128_t softmax_grad_float_f32x4(v128_t e, v128_t yv, v128_t rf,
+                                                                 v128_t af, v128_t bf, v128_t cf,
+                                                                 int smooth) {
+  v128_t yy = smooth ? wasm_f32x4_add(wasm_f32x4_mul(yv, af), bf) : yv;
+  return wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_mul(e, rf), yy), cf);
 }
 static inline v128_t softmax_grad_f32x4(v128_t e, v128_t yv, v128_t rv, v128_t ad, v128_t bd,
                                         v128_t cv) {
@@ -334,11 +336,12 @@ static inline XENT_ALWAYS_INLINE double softmax_row_at_f32x4(const float *y, con
     v128_t rf = wasm_f32x4_splat((float)r), cf = wasm_f32x4_splat((float)scale);
     v128_t af = wasm_f32x4_splat((float)a), bf = wasm_f32x4_splat((float)b);
     for (j = 0; j < n4; j += 4)
-      wasm_v128_store(g + j, softmax_grad_float_f32x4(wasm_v128_load(g + j),
-                                                      wasm_v128_load(y + j), rf, af, bf, cf));
+      wasm_v128_store(g + j, softmax_grad_float_f32x4(wasm_v128_load(g + j), wasm_v128_load(y + j),
+                                                      rf, af, bf, cf, smooth));
     if (t4)
       store_tail(g + n4, softmax_grad_float_f32x4(load_tail(g + n4, t4, 0.0f),
-                                                  load_tail(y + n4, t4, 0.0f), rf, af, bf, cf), t4);
+                                                  load_tail(y + n4, t4, 0.0f), rf, af, bf, cf,
+                                                  smooth), t4);
   } else if (g) {
     double sy1, syd1;
     exact_label_sums(y, z, n, m, a, b, &sy1, &syd1);
