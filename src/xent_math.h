@@ -43,10 +43,10 @@
 #define XENT_M_EXP_C6 0x1.6a23cep-10f
 /* log: m in [sqrt(1/2), sqrt(2)), f = m - 1 (exact),
  * log(1 + f) = f - f^2/2 + f^3 P(f) with P of degree 7: minimax for the
- * relative error of log(1 + f) on [sqrt(1/2) - 1, sqrt(2) - 1] (fitted for this
- * file by Lawson's iteratively reweighted least squares, the coefficients
- * rounded to float one at a time from c0 with the rest refitted), max fit
- * error 0.098 ulp. No division: f / (2 + f) of the atanh form cost as much as
+ * relative error of log(1 + f) on [sqrt(1/2) - 1, sqrt(2) - 1], max fit
+ * error 0.098 ulp (`node scripts/fit-poly.js log 7` refits it: Lawson's
+ * iteratively reweighted least squares, coefficients rounded to float one at
+ * a time with the rest refitted). No division: f / (2 + f) of the atanh form cost as much as
  * the whole polynomial (bench/README.md). */
 #define XENT_M_LOG_P0 0x1.555554p-2f
 #define XENT_M_LOG_P1 -0x1.000226p-2f
@@ -57,7 +57,7 @@
 #define XENT_M_LOG_P6 0x1.055ec6p-3f
 #define XENT_M_LOG_P7 -0x1.38c9dep-4f
 /* log1p(e) for e in [0, 1] (softplus): e - e^2/2 + e^3 T(e), T of degree 8 fitted
- * the same way on [0, 1], max fit error 0.020 ulp. 1 + e needs no range
+ * the same way on [0, 1] (`node scripts/fit-poly.js sp 8`), max fit error 0.020 ulp. 1 + e needs no range
  * reduction, so this is a polynomial and nothing else. */
 #define XENT_M_L1P_T0 0x1.5554b4p-2f
 #define XENT_M_L1P_T1 -0x1.ffdcf4p-3f
