@@ -46,8 +46,8 @@
  * relative error of log(1 + f) on [sqrt(1/2) - 1, sqrt(2) - 1], max fit
  * error 0.098 ulp (`node scripts/fit-poly.js log 7` refits it: Lawson's
  * iteratively reweighted least squares, coefficients rounded to float one at
- * a time with the rest refitted). No division: f / (2 + f) of the atanh form cost as much as
- * the whole polynomial (bench/README.md). */
+ * a time with the rest refitted). No division: f / (2 + f) of the atanh form
+ * cost as much as the whole polynomial (bench/README.md). */
 #define XENT_M_LOG_P0 0x1.555554p-2f
 #define XENT_M_LOG_P1 -0x1.000226p-2f
 #define XENT_M_LOG_P2 0x1.99a01cp-3f
@@ -56,9 +56,10 @@
 #define XENT_M_LOG_P5 -0x1.0d8242p-3f
 #define XENT_M_LOG_P6 0x1.055ec6p-3f
 #define XENT_M_LOG_P7 -0x1.38c9dep-4f
-/* log1p(e) for e in [0, 1] (softplus): e - e^2/2 + e^3 T(e), T of degree 8 fitted
- * the same way on [0, 1] (`node scripts/fit-poly.js sp 8`), max fit error 0.020 ulp. 1 + e needs no range
- * reduction, so this is a polynomial and nothing else. */
+/* log1p(e) for e in [0, 1] (softplus): e - e^2/2 + e^3 T(e), T of degree 8
+ * fitted the same way on [0, 1] (`node scripts/fit-poly.js sp 8`), max fit
+ * error 0.020 ulp. 1 + e needs no range reduction: a polynomial and nothing
+ * else. */
 #define XENT_M_L1P_T0 0x1.5554b4p-2f
 #define XENT_M_L1P_T1 -0x1.ffdcf4p-3f
 #define XENT_M_L1P_T2 0x1.981792p-3f
