@@ -15,7 +15,7 @@ import { loadWasm } from './wasm.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'bench/passes.c');
 const out = path.join(root, 'node_modules/.cache/xent-bench/passes.wasm');
-const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'w3_fused_poly', 'w3_fused_nodiv', 'w3_split', 'map_softplus_estrin', 'w4_fused_nodiv', 'exp_consts', 'map_exp_tab', 'w2_f32', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
+const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'w3_fused_poly', 'w3_fused_nodiv', 'w3_split', 'map_softplus_estrin', 'w4_fused_nodiv', 'w4_fused_hard', 'exp_consts', 'map_exp_tab', 'w2_f32', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
 
 function compile() {
   const newest = Math.max(statSync(src).mtimeMs, statSync(path.join(root, 'src/xent_math.h')).mtimeMs);
@@ -105,6 +105,7 @@ async function main() {
         { name: 'log(p) without the special-value selects', call: () => P.map_log_nodiv(qX, n, qO) },
         { name: '1 / (1 + p) stored', call: () => P.map_div(qX, n, qO) },
         { name: 'W4 element work, two logs', call: () => P.w4_fused_nodiv(qX, qY, n, qO) },
+        { name: 'W4 element work, hard labels: one log', call: () => P.w4_fused_hard(qX, qY, n, qO) },
       );
     }
     const m = await measure(peers, { budgetMs: 800, maxSamples: 15 });

@@ -119,14 +119,9 @@ static inline float xent__log_reduced_scalar(float xs, int32_t bias, float c) {
   float m = xent__u2f((ix & 0x007FFFFFu) + XENT_M_SQRTHALF_BITS);
   float f = m - 1.0f;
   float z = f * f;
-  float P = XENT_M_LOG_P7;
-  P = P * f + XENT_M_LOG_P6;
-  P = P * f + XENT_M_LOG_P5;
-  P = P * f + XENT_M_LOG_P4;
-  P = P * f + XENT_M_LOG_P3;
-  P = P * f + XENT_M_LOG_P2;
-  P = P * f + XENT_M_LOG_P1;
-  P = P * f + XENT_M_LOG_P0;
+  float P01 = XENT_M_LOG_P1 * f + XENT_M_LOG_P0, P23 = XENT_M_LOG_P3 * f + XENT_M_LOG_P2;
+  float P45 = XENT_M_LOG_P5 * f + XENT_M_LOG_P4, P67 = XENT_M_LOG_P7 * f + XENT_M_LOG_P6;
+  float P = (P67 * z + P45) * (z * z) + (P23 * z + P01);
   float t = (z * f) * P;
   float hfsq = 0.5f * z;
   float kf = (float)k;
@@ -185,16 +180,10 @@ static inline float xent_log1p_scalar(float x) {
  * e - (e^2/2 - e^3 T(e)) with T above: no division, no range reduction; e of
  * 0 gives 0 and tiny e gives e. Only for 0 <= e <= 1 (exp(-|x|)). */
 static inline float xent__log1p_unit_scalar(float e) {
-  float z = e * e;
-  float T = XENT_M_L1P_T8;
-  T = T * e + XENT_M_L1P_T7;
-  T = T * e + XENT_M_L1P_T6;
-  T = T * e + XENT_M_L1P_T5;
-  T = T * e + XENT_M_L1P_T4;
-  T = T * e + XENT_M_L1P_T3;
-  T = T * e + XENT_M_L1P_T2;
-  T = T * e + XENT_M_L1P_T1;
-  T = T * e + XENT_M_L1P_T0;
+  float z = e * e, z2 = z * z;
+  float T01 = XENT_M_L1P_T1 * e + XENT_M_L1P_T0, T23 = XENT_M_L1P_T3 * e + XENT_M_L1P_T2;
+  float T45 = XENT_M_L1P_T5 * e + XENT_M_L1P_T4, T67 = XENT_M_L1P_T7 * e + XENT_M_L1P_T6;
+  float T = ((XENT_M_L1P_T8 * z2 + (T67 * z + T45)) * z2) + (T23 * z + T01);
   return e - (0.5f * z - (z * e) * T);
 }
 
@@ -291,6 +280,7 @@ static inline float xent_pow_scalar(float base, float gamma) {
 
 #define XENT__F(c) wasm_f32x4_splat(c)
 #define XENT__I(c) wasm_i32x4_splat((int32_t)(c))
+#define XENT__MA(a, b, c) wasm_f32x4_add(wasm_f32x4_mul(a, b), c) /* a b + c, two roundings */
 
 static inline v128_t xent_exp_f32x4(v128_t x) {
   v128_t xc = wasm_f32x4_pmax(x, XENT__F(XENT_M_EXP_LO));
@@ -320,14 +310,11 @@ static inline v128_t xent__log_reduced_f32x4(v128_t xs, v128_t bias, v128_t c) {
   v128_t m = wasm_i32x4_add(wasm_v128_and(ix, XENT__I(0x007FFFFFu)), XENT__I(XENT_M_SQRTHALF_BITS));
   v128_t f = wasm_f32x4_sub(m, XENT__F(1.0f));
   v128_t z = wasm_f32x4_mul(f, f);
-  v128_t P = XENT__F(XENT_M_LOG_P7);
-  P = wasm_f32x4_add(wasm_f32x4_mul(P, f), XENT__F(XENT_M_LOG_P6));
-  P = wasm_f32x4_add(wasm_f32x4_mul(P, f), XENT__F(XENT_M_LOG_P5));
-  P = wasm_f32x4_add(wasm_f32x4_mul(P, f), XENT__F(XENT_M_LOG_P4));
-  P = wasm_f32x4_add(wasm_f32x4_mul(P, f), XENT__F(XENT_M_LOG_P3));
-  P = wasm_f32x4_add(wasm_f32x4_mul(P, f), XENT__F(XENT_M_LOG_P2));
-  P = wasm_f32x4_add(wasm_f32x4_mul(P, f), XENT__F(XENT_M_LOG_P1));
-  P = wasm_f32x4_add(wasm_f32x4_mul(P, f), XENT__F(XENT_M_LOG_P0));
+  v128_t P01 = XENT__MA(XENT__F(XENT_M_LOG_P1), f, XENT__F(XENT_M_LOG_P0));
+  v128_t P23 = XENT__MA(XENT__F(XENT_M_LOG_P3), f, XENT__F(XENT_M_LOG_P2));
+  v128_t P45 = XENT__MA(XENT__F(XENT_M_LOG_P5), f, XENT__F(XENT_M_LOG_P4));
+  v128_t P67 = XENT__MA(XENT__F(XENT_M_LOG_P7), f, XENT__F(XENT_M_LOG_P6));
+  v128_t P = XENT__MA(XENT__MA(P67, z, P45), wasm_f32x4_mul(z, z), XENT__MA(P23, z, P01));
   v128_t t = wasm_f32x4_mul(wasm_f32x4_mul(z, f), P);
   v128_t hfsq = wasm_f32x4_mul(XENT__F(0.5f), z);
   v128_t kf = wasm_f32x4_convert_i32x4(k);
@@ -372,16 +359,13 @@ static inline v128_t xent_log1p_f32x4(v128_t x) {
 }
 
 static inline v128_t xent__log1p_unit_f32x4(v128_t e) {
-  v128_t z = wasm_f32x4_mul(e, e);
-  v128_t T = XENT__F(XENT_M_L1P_T8);
-  T = wasm_f32x4_add(wasm_f32x4_mul(T, e), XENT__F(XENT_M_L1P_T7));
-  T = wasm_f32x4_add(wasm_f32x4_mul(T, e), XENT__F(XENT_M_L1P_T6));
-  T = wasm_f32x4_add(wasm_f32x4_mul(T, e), XENT__F(XENT_M_L1P_T5));
-  T = wasm_f32x4_add(wasm_f32x4_mul(T, e), XENT__F(XENT_M_L1P_T4));
-  T = wasm_f32x4_add(wasm_f32x4_mul(T, e), XENT__F(XENT_M_L1P_T3));
-  T = wasm_f32x4_add(wasm_f32x4_mul(T, e), XENT__F(XENT_M_L1P_T2));
-  T = wasm_f32x4_add(wasm_f32x4_mul(T, e), XENT__F(XENT_M_L1P_T1));
-  T = wasm_f32x4_add(wasm_f32x4_mul(T, e), XENT__F(XENT_M_L1P_T0));
+  v128_t z = wasm_f32x4_mul(e, e), z2 = wasm_f32x4_mul(z, z);
+  v128_t T01 = XENT__MA(XENT__F(XENT_M_L1P_T1), e, XENT__F(XENT_M_L1P_T0));
+  v128_t T23 = XENT__MA(XENT__F(XENT_M_L1P_T3), e, XENT__F(XENT_M_L1P_T2));
+  v128_t T45 = XENT__MA(XENT__F(XENT_M_L1P_T5), e, XENT__F(XENT_M_L1P_T4));
+  v128_t T67 = XENT__MA(XENT__F(XENT_M_L1P_T7), e, XENT__F(XENT_M_L1P_T6));
+  v128_t T = XENT__MA(XENT__MA(XENT__F(XENT_M_L1P_T8), z2, XENT__MA(T67, z, T45)), z2,
+                      XENT__MA(T23, z, T01));
   return wasm_f32x4_sub(e, wasm_f32x4_sub(wasm_f32x4_mul(XENT__F(0.5f), z),
                                           wasm_f32x4_mul(wasm_f32x4_mul(z, e), T)));
 }
@@ -461,6 +445,7 @@ static inline v128_t xent_pow_f32x4(v128_t base, v128_t gamma) {
 
 #undef XENT__F
 #undef XENT__I
+#undef XENT__MA
 
 #endif /* XENT_HAVE_SIMD128 */
 
