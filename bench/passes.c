@@ -183,46 +183,13 @@ MAP(map_div, wasm_f32x4_div(F(1.0f), wasm_f32x4_add(F(1.0f), v)))
 MAP(map_log, xent_log_f32x4(v))
 MAP(map_softplus, xent_softplus_neg_abs_f32x4(v))
 MAP(map_sigmoid, xent_sigmoid_f32x4(v))
-/* The log core with its division f / (2 + f) replaced by a multiplication:
- * not accurate, only what the division costs. */
-static inline v128_t log_nodiv(v128_t x) {
-  v128_t ix = wasm_i32x4_add(x, wasm_i32x4_splat((int32_t)(0x3F800000u - XENT_M_SQRTHALF_BITS)));
-  v128_t k = wasm_i32x4_sub(wasm_u32x4_shr(ix, 23), wasm_i32x4_splat(127));
-  v128_t m = wasm_i32x4_add(wasm_v128_and(ix, wasm_i32x4_splat(0x007FFFFF)), wasm_i32x4_splat((int32_t)XENT_M_SQRTHALF_BITS));
-  v128_t f = wasm_f32x4_sub(m, F(1.0f));
-  v128_t s = wasm_f32x4_mul(f, wasm_f32x4_add(F(2.0f), f));
-  v128_t z = wasm_f32x4_mul(s, s);
-  v128_t R = F(XENT_M_LOG_C4);
-  R = wasm_f32x4_add(wasm_f32x4_mul(R, z), F(XENT_M_LOG_C3));
-  R = wasm_f32x4_add(wasm_f32x4_mul(R, z), F(XENT_M_LOG_C2));
-  R = wasm_f32x4_add(wasm_f32x4_mul(R, z), F(XENT_M_LOG_C1));
-  R = wasm_f32x4_mul(R, z);
-  v128_t hfsq = wasm_f32x4_mul(wasm_f32x4_mul(F(0.5f), f), f);
-  v128_t kf = wasm_f32x4_convert_i32x4(k);
-  v128_t t = wasm_f32x4_mul(kf, F(XENT_M_LN2_LO));
-  t = wasm_f32x4_add(wasm_f32x4_mul(s, wasm_f32x4_add(hfsq, R)), t);
-  t = wasm_f32x4_sub(f, wasm_f32x4_sub(hfsq, t));
-  return wasm_f32x4_add(wasm_f32x4_mul(kf, F(XENT_M_LN2_HI)), t);
-}
+/* The log core without xent_log's special-value selects (since the
+ * division-free polynomial, the core itself has no division). */
+static inline v128_t log_nodiv(v128_t x) { return xent__log_core_f32x4(x, F(0.0f)); }
 MAP(map_log_nodiv, log_nodiv(v))
 
-/* A degree-10 polynomial in e for log1p(e), e in [0, 1]: the cost of a
- * division-free softplus (coefficients are the Taylor ones, so only the
- * timing is meaningful, not the accuracy). */
-static inline v128_t log1p_poly(v128_t e) {
-  v128_t p = F(-0.1f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(0.11111111f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(-0.125f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(0.14285715f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(-0.16666667f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(0.2f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(-0.25f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(0.33333334f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(-0.5f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, e), F(1.0f));
-  return wasm_f32x4_mul(p, e);
-}
-MAP(map_softplus_poly, log1p_poly(xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(v)))))
+/* The softplus core (division-free polynomial for log1p on [0, 1]). */
+static inline v128_t log1p_poly(v128_t e) { return xent__log1p_unit_f32x4(e); }
 
 /* W3's element work done the cheaper way: one exp, the polynomial softplus,
  * one division for the sigmoid, f64x2 loss sums, the gradient stored. */
@@ -235,6 +202,62 @@ static inline v128_t w3_step(const float *x, const float *y, float *out) {
   wasm_v128_store(out, wasm_f32x4_mul(wasm_f32x4_sub(sig, yv), sc));
   return loss;
 }
+/* The same without the sigmoid's division (a multiply instead): what it costs. */
+static inline v128_t w3_step_nodiv(const float *x, const float *y, float *out) {
+  const v128_t zero = F(0.0f), one = F(1.0f), sc = F(1.0f / 4096000.0f);
+  v128_t xv = wasm_v128_load(x), yv = wasm_v128_load(y);
+  v128_t e = xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(xv)));
+  v128_t loss = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_pmax(xv, zero), wasm_f32x4_mul(xv, yv)), log1p_poly(e));
+  v128_t sig = wasm_f32x4_mul(wasm_v128_bitselect(one, e, wasm_f32x4_ge(xv, zero)), wasm_f32x4_add(one, e));
+  wasm_v128_store(out, wasm_f32x4_mul(wasm_f32x4_sub(sig, yv), sc));
+  return loss;
+}
+double w3_fused_nodiv(const float *x, const float *y, size_t n, float *out) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+  for (size_t i = 0; i < n; i += 8) {
+    s0 = sum64(s0, w3_step_nodiv(x + i, y + i, out + i));
+    s1 = sum64(s1, w3_step_nodiv(x + i + 4, y + i + 4, out + i + 4));
+  }
+  return hsum64(wasm_f64x2_add(s0, s1));
+}
+/* W3 in blocks of 256: a loop that only stores e = exp(-|x|) into the output,
+ * then an in-cache loop that reads e back and finishes loss and gradient. */
+static inline v128_t w3_finish(const float *x, const float *y, float *out) {
+  const v128_t zero = F(0.0f), one = F(1.0f), sc = F(1.0f / 4096000.0f);
+  v128_t xv = wasm_v128_load(x), yv = wasm_v128_load(y), e = wasm_v128_load(out);
+  v128_t loss = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_pmax(xv, zero), wasm_f32x4_mul(xv, yv)), log1p_poly(e));
+  v128_t sig = wasm_f32x4_div(wasm_v128_bitselect(one, e, wasm_f32x4_ge(xv, zero)), wasm_f32x4_add(one, e));
+  wasm_v128_store(out, wasm_f32x4_mul(wasm_f32x4_sub(sig, yv), sc));
+  return loss;
+}
+double w3_split(const float *x, const float *y, size_t n, float *out) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+  for (size_t b = 0; b < n; b += 256) {
+    for (size_t i = b; i < b + 256; i += 8) {
+      wasm_v128_store(out + i, xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(wasm_v128_load(x + i)))));
+      wasm_v128_store(out + i + 4, xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(wasm_v128_load(x + i + 4)))));
+    }
+    for (size_t i = b; i < b + 256; i += 8) {
+      s0 = sum64(s0, w3_finish(x + i, y + i, out + i));
+      s1 = sum64(s1, w3_finish(x + i + 4, y + i + 4, out + i + 4));
+    }
+  }
+  return hsum64(wasm_f64x2_add(s0, s1));
+}
+/* The softplus polynomial by Estrin's scheme (shorter dependency chains). */
+static inline v128_t log1p_estrin(v128_t e) {
+  v128_t z = wasm_f32x4_mul(e, e), z2 = wasm_f32x4_mul(z, z), z4 = wasm_f32x4_mul(z2, z2);
+#define PA(a, b) wasm_f32x4_add(F(a), wasm_f32x4_mul(F(b), e))
+  v128_t p01 = PA(XENT_M_L1P_T0, XENT_M_L1P_T1), p23 = PA(XENT_M_L1P_T2, XENT_M_L1P_T3);
+  v128_t p45 = PA(XENT_M_L1P_T4, XENT_M_L1P_T5), p67 = PA(XENT_M_L1P_T6, XENT_M_L1P_T7);
+#undef PA
+  v128_t p03 = wasm_f32x4_add(p01, wasm_f32x4_mul(p23, z));
+  v128_t p47 = wasm_f32x4_add(p45, wasm_f32x4_mul(p67, z));
+  v128_t p07 = wasm_f32x4_add(p03, wasm_f32x4_mul(p47, z2));
+  v128_t T = wasm_f32x4_add(p07, wasm_f32x4_mul(F(XENT_M_L1P_T8), z4));
+  return wasm_f32x4_sub(e, wasm_f32x4_sub(wasm_f32x4_mul(F(0.5f), z), wasm_f32x4_mul(wasm_f32x4_mul(z, e), T)));
+}
+MAP(map_softplus_estrin, log1p_estrin(xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(v)))))
 double w3_fused_poly(const float *x, const float *y, size_t n, float *out) {
   v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
   for (size_t i = 0; i < n; i += 8) {
@@ -256,6 +279,26 @@ static inline v128_t w4_step(const float *p, const float *y, float *out) {
   v128_t inside = wasm_v128_and(wasm_f32x4_ge(pv, eps), wasm_f32x4_le(pv, hi));
   wasm_v128_store(out, wasm_v128_and(wasm_f32x4_mul(g, sc), inside));
   return loss;
+}
+/* W4's element work for hard labels: one log of y ? p' : 1 - p'. */
+static inline v128_t w4_step_hard(const float *p, const float *y, float *out) {
+  const v128_t one = F(1.0f), eps = F(XENT_EPS), hi = F(XENT_ONE_MINUS_EPS), sc = F(1.0f / 4096000.0f);
+  v128_t pv = wasm_v128_load(p), yv = wasm_v128_load(y);
+  v128_t pc = wasm_f32x4_pmin(wasm_f32x4_pmax(pv, eps), hi);
+  v128_t q = wasm_f32x4_sub(one, pc);
+  v128_t loss = wasm_f32x4_neg(log_nodiv(wasm_v128_bitselect(pc, q, wasm_f32x4_eq(yv, one))));
+  v128_t g = wasm_f32x4_div(wasm_f32x4_sub(pc, yv), wasm_f32x4_mul(pc, q));
+  v128_t inside = wasm_v128_and(wasm_f32x4_ge(pv, eps), wasm_f32x4_le(pv, hi));
+  wasm_v128_store(out, wasm_v128_and(wasm_f32x4_mul(g, sc), inside));
+  return loss;
+}
+double w4_fused_hard(const float *p, const float *y, size_t n, float *out) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+  for (size_t i = 0; i < n; i += 8) {
+    s0 = sum64(s0, w4_step_hard(p + i, y + i, out + i));
+    s1 = sum64(s1, w4_step_hard(p + i + 4, y + i + 4, out + i + 4));
+  }
+  return hsum64(wasm_f64x2_add(s0, s1));
 }
 double w4_fused_nodiv(const float *p, const float *y, size_t n, float *out) {
   v128_t s0 = wasm_f64x2_splat(0), s1 = s0;

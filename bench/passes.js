@@ -15,7 +15,7 @@ import { loadWasm } from './wasm.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'bench/passes.c');
 const out = path.join(root, 'node_modules/.cache/xent-bench/passes.wasm');
-const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'map_softplus_poly', 'w3_fused_poly', 'w4_fused_nodiv', 'exp_consts', 'map_exp_tab', 'w2_f32', 'w2_fast_s64_y64', 'w2_fast_s64_y32', 'w2_fast_s32_y32', 'w2_fast_s2_y32', 'w2_fast_s2_y32_norange', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
+const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'w3_fused_poly', 'w3_fused_nodiv', 'w3_split', 'map_softplus_estrin', 'w4_fused_nodiv', 'w4_fused_hard', 'exp_consts', 'map_exp_tab', 'w2_f32', 'w2_fast_s64_y64', 'w2_fast_s64_y32', 'w2_fast_s32_y32', 'w2_fast_s2_y32', 'w2_fast_s2_y32_norange', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
 
 function compile() {
   const newest = Math.max(statSync(src).mtimeMs, statSync(path.join(root, 'src/xent_math.h')).mtimeMs);
@@ -127,18 +127,22 @@ async function main() {
       peers.push(
         { name: 'exp(x) stored', call: () => P.map_exp(qX, n, qO) },
         { name: 'exp(x) stored, constants loaded once from memory', call: () => P.map_exp_tab(qX, n, qO, kTab) },
-        { name: 'log1p(exp(-|x|)) stored (2 divisions)', call: () => P.map_softplus(qX, n, qO) },
+        { name: 'log1p(exp(-|x|)) stored (xent_softplus_neg_abs)', call: () => P.map_softplus(qX, n, qO) },
         { name: 'sigmoid(x) stored (1 division)', call: () => P.map_sigmoid(qX, n, qO) },
         { name: '1 / (1 + x) stored', call: () => P.map_div(qX, n, qO) },
-        { name: 'softplus with a degree-10 polynomial for log1p', call: () => P.map_softplus_poly(qX, n, qO) },
-        { name: 'W3 element work, polynomial log1p, 1 division', call: () => P.w3_fused_poly(qX, qY, n, qO) },
+
+        { name: 'W3 element work, tf.nn form, 1 division', call: () => P.w3_fused_poly(qX, qY, n, qO) },
+        { name: 'the same with the division made a multiply', call: () => P.w3_fused_nodiv(qX, qY, n, qO) },
+        { name: 'the same in blocks of 256: exp loop, then finishing loop', call: () => P.w3_split(qX, qY, n, qO) },
+        { name: 'softplus, log1p polynomial by Estrin', call: () => P.map_softplus_estrin(qX, n, qO) },
       );
     } else {
       peers.push(
         { name: 'log(p) stored', call: () => P.map_log(qX, n, qO) },
-        { name: 'log(p) with its division made a multiply', call: () => P.map_log_nodiv(qX, n, qO) },
+        { name: 'log(p) without the special-value selects', call: () => P.map_log_nodiv(qX, n, qO) },
         { name: '1 / (1 + p) stored', call: () => P.map_div(qX, n, qO) },
-        { name: 'W4 element work, division-free logs', call: () => P.w4_fused_nodiv(qX, qY, n, qO) },
+        { name: 'W4 element work, two logs', call: () => P.w4_fused_nodiv(qX, qY, n, qO) },
+        { name: 'W4 element work, hard labels: one log', call: () => P.w4_fused_hard(qX, qY, n, qO) },
       );
     }
     const m = await measure(peers, { budgetMs: 800, maxSamples: 15 });

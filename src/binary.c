@@ -46,8 +46,8 @@ static inline float prob_elem_scalar(float p, float y, float *g) {
   float pc = p < XENT_EPS ? XENT_EPS : p;                 /* pmax(p, eps) */
   pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc; /* pmin(pc, 1-eps) */
   float q = 1.0f - pc;
-  float lp = xent__log_core_scalar(pc, 0.0f);
-  float lq = xent__log_core_scalar(q, 0.0f);
+  float lp = xent__log_normal_scalar(pc);
+  float lq = xent__log_normal_scalar(q);
   float loss = -(y * lp + (1.0f - y) * lq);
   loss = p == p ? loss : p; /* NaN p -> NaN */
   float d = (pc - y) / (pc * q);
@@ -66,7 +66,7 @@ static inline float logit_elem_scalar(float x, float z, float q, float qm1, floa
   float l = 1.0f + qm1 * z, nz = 1.0f - z, qz = q * z;
   float pos = x < 0.0f ? 0.0f : x;   /* pmax(x, 0) */
   float neg = -x < 0.0f ? 0.0f : -x; /* pmax(-x, 0) */
-  float loss = nz * pos + qz * neg + l * xent__log1p_core_scalar(e);
+  float loss = nz * pos + qz * neg + l * xent__log1p_unit_scalar(e);
   int nonneg = x >= 0.0f;
   float A = nonneg ? 1.0f : e, B = nonneg ? e : 1.0f;
   *g = (nz * A - qz * B) / (1.0f + e);
@@ -128,16 +128,23 @@ XENT_MAYBE_UNUSED static void logit_elems_scalar(const float *z, const float *x,
 
 /* ---- One element at width 4 (same steps as above) ------------------------- */
 
-static inline v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g) {
+/* hard: every y is 0 or 1. Then -(y log p' + (1-y) log q) is -log(y ? p' : q)
+ * bit for bit (the other term is 0 log(.) = -0, which adds nothing), so one
+ * log does; the scalar kernel computes both and gets the same numbers. */
+static XENT_ALWAYS_INLINE v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g, const int hard) {
   const v128_t eps = wasm_f32x4_splat(XENT_EPS), hi = wasm_f32x4_splat(XENT_ONE_MINUS_EPS);
   const v128_t one = wasm_f32x4_splat(1.0f);
   v128_t pc = wasm_f32x4_pmax(p, eps);
   pc = wasm_f32x4_pmin(pc, hi);
   v128_t q = wasm_f32x4_sub(one, pc);
-  v128_t lp = xent__log_core_f32x4(pc, wasm_f32x4_splat(0.0f));
-  v128_t lq = xent__log_core_f32x4(q, wasm_f32x4_splat(0.0f));
-  v128_t loss = wasm_f32x4_neg(wasm_f32x4_add(wasm_f32x4_mul(y, lp),
-                                              wasm_f32x4_mul(wasm_f32x4_sub(one, y), lq)));
+  v128_t loss;
+  if (hard) {
+    loss = wasm_f32x4_neg(xent__log_normal_f32x4(wasm_v128_bitselect(pc, q, wasm_f32x4_eq(y, one))));
+  } else {
+    v128_t lp = xent__log_normal_f32x4(pc), lq = xent__log_normal_f32x4(q);
+    loss = wasm_f32x4_neg(wasm_f32x4_add(wasm_f32x4_mul(y, lp),
+                                         wasm_f32x4_mul(wasm_f32x4_sub(one, y), lq)));
+  }
   loss = wasm_v128_bitselect(loss, p, wasm_f32x4_eq(p, p)); /* NaN p -> NaN */
   v128_t d = wasm_f32x4_div(wasm_f32x4_sub(pc, y), wasm_f32x4_mul(pc, q));
   v128_t inside = wasm_v128_and(wasm_f32x4_ge(p, eps), wasm_f32x4_le(p, hi));
@@ -145,20 +152,42 @@ static inline v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g) {
   return loss;
 }
 
-static inline v128_t logit_elem_f32x4(v128_t x, v128_t z, v128_t q, v128_t qm1, v128_t *g) {
+/* e = exp(-|x|) comes from exp_block below. */
+static inline v128_t logit_elem_f32x4(v128_t x, v128_t e, v128_t z, v128_t q, v128_t qm1,
+                                      v128_t *g) {
   const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
-  v128_t e = xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
   v128_t l = wasm_f32x4_add(one, wasm_f32x4_mul(qm1, z));
   v128_t nz = wasm_f32x4_sub(one, z), qz = wasm_f32x4_mul(q, z);
   v128_t pos = wasm_f32x4_pmax(x, zero);
   v128_t neg = wasm_f32x4_pmax(wasm_f32x4_neg(x), zero);
   v128_t loss = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(nz, pos), wasm_f32x4_mul(qz, neg)),
-                               wasm_f32x4_mul(l, xent__log1p_core_f32x4(e)));
+                               wasm_f32x4_mul(l, xent__log1p_unit_f32x4(e)));
   v128_t nonneg = wasm_f32x4_ge(x, zero);
   v128_t A = wasm_v128_bitselect(one, e, nonneg), B = wasm_v128_bitselect(e, one, nonneg);
   *g = wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
                       wasm_f32x4_add(one, e));
   return loss;
+}
+
+/* The logits kernels work in blocks of EXP_BLOCK elements: one loop stores
+ * e = exp(-|x|) of the block into eb (stack, in L1), then the element loop
+ * reads it back. In one loop body the exp and the rest do not fit the
+ * engine's 16 vector registers and spill: split, W3 runs ~30% faster
+ * (bench/README.md). The last 1-7 elements go through a zeroed local copy. */
+#define EXP_BLOCK 256
+
+static void exp_block(const float *x, size_t m, float *eb) {
+  float xt[8];
+  for (size_t j = 0; j < m; j += 8) {
+    const float *xb = x + j;
+    if (m - j < 8) {
+      memset(xt, 0, sizeof xt), memcpy(xt, xb, (m - j) * sizeof(float));
+      xb = xt;
+    }
+    wasm_v128_store(eb + j, xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(wasm_v128_load(xb)))));
+    wasm_v128_store(eb + j + 4,
+                    xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(wasm_v128_load(xb + 4)))));
+  }
 }
 
 /* Adds the four float lanes of v to two f64x2 accumulators. */
@@ -198,14 +227,22 @@ static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
  * masked out of the sum and never stored. One copy of each step per kernel
  * keeps the module small. */
 
-/* One f32x4 step of binary_crossentropy: smooths the labels, returns the
+/* One f32x4 step of binary_crossentropy on smoothed labels ys: returns the
  * losses, *g the gradients (unscaled). */
-static XENT_ALWAYS_INLINE v128_t bce_step_f32x4(const float *y, const float *p, v128_t va,
-                                                v128_t vc, v128_t *g, const int logits) {
-  v128_t ys = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(y), va), vc);
+static XENT_ALWAYS_INLINE v128_t bce_step_f32x4(v128_t ys, const float *p, const float *e,
+                                                v128_t *g, const int logits, const int hard) {
   v128_t vp = wasm_v128_load(p);
-  return logits ? logit_elem_f32x4(vp, ys, wasm_f32x4_splat(1.0f), wasm_f32x4_splat(0.0f), g)
-                : prob_elem_f32x4(vp, ys, g);
+  return logits ? logit_elem_f32x4(vp, wasm_v128_load(e), ys, wasm_f32x4_splat(1.0f),
+                                   wasm_f32x4_splat(0.0f), g)
+                : prob_elem_f32x4(vp, ys, g, hard);
+}
+
+/* All eight smoothed labels are 0 or 1 (the probability path's one-log case). */
+static inline int all_hard(v128_t y0, v128_t y1) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
+  v128_t h0 = wasm_v128_or(wasm_f32x4_eq(y0, zero), wasm_f32x4_eq(y0, one));
+  v128_t h1 = wasm_v128_or(wasm_f32x4_eq(y1, zero), wasm_f32x4_eq(y1, one));
+  return wasm_i32x4_all_true(wasm_v128_and(h0, h1));
 }
 
 static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, size_t n, float a,
@@ -213,17 +250,26 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
                                                 const int logits) {
   const v128_t va = wasm_f32x4_splat(a), vc = wasm_f32x4_splat(c), vs = wasm_f32x4_splat(scale);
   v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, s2 = s0, s3 = s0, d0, d1;
-  float yt[8], pt[8], out[8];
+  float yt[8], pt[8], out[8], eb[EXP_BLOCK];
   for (size_t i = 0; i < n; i += 8) {
     size_t r = n - i;
-    const float *yb = y + i, *pb = p + i;
+    if (logits && i % EXP_BLOCK == 0) exp_block(p + i, r < EXP_BLOCK ? r : EXP_BLOCK, eb);
+    const float *yb = y + i, *pb = p + i, *e = eb + i % EXP_BLOCK;
     if (r < 8) {
       memset(yt, 0, sizeof yt), memset(pt, 0, sizeof pt);
       memcpy(yt, yb, r * sizeof(float)), memcpy(pt, pb, r * sizeof(float));
       yb = yt, pb = pt;
     }
-    v128_t l0 = bce_step_f32x4(yb, pb, va, vc, &d0, logits);
-    v128_t l1 = bce_step_f32x4(yb + 4, pb + 4, va, vc, &d1, logits);
+    v128_t y0 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(yb), va), vc);
+    v128_t y1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(yb + 4), va), vc);
+    v128_t l0, l1;
+    if (!logits && all_hard(y0, y1)) {
+      l0 = bce_step_f32x4(y0, pb, e, &d0, logits, 1);
+      l1 = bce_step_f32x4(y1, pb + 4, e + 4, &d1, logits, 1);
+    } else {
+      l0 = bce_step_f32x4(y0, pb, e, &d0, logits, 0);
+      l1 = bce_step_f32x4(y1, pb + 4, e + 4, &d1, logits, 0);
+    }
     if (r < 8) {
       l0 = wasm_v128_and(l0, lanes_below(r));
       l1 = wasm_v128_and(l1, lanes_below(r > 4 ? r - 4 : 0));
@@ -257,27 +303,28 @@ static double bce_logit_f32x4(const float *y, const float *x, size_t n, float a,
 }
 
 /* One f32x4 step of the tf.nn ops: the saturated losses, *g the gradients. */
-static inline v128_t logit_step_f32x4(const float *x, const float *z, v128_t q, v128_t qm1,
-                                      v128_t *g) {
+static inline v128_t logit_step_f32x4(const float *x, const float *e, const float *z, v128_t q,
+                                      v128_t qm1, v128_t *g) {
   v128_t vx = wasm_v128_load(x), vz = wasm_v128_load(z);
-  return saturate_f32x4(logit_elem_f32x4(vx, vz, q, qm1, g), vx, vz);
+  return saturate_f32x4(logit_elem_f32x4(vx, wasm_v128_load(e), vz, q, qm1, g), vx, vz);
 }
 
 static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q, float *losses,
                               float *g) {
   const v128_t vq = wasm_f32x4_splat(q), vqm1 = wasm_f32x4_splat(q - 1.0f);
   v128_t d0, d1;
-  float zt[8], xt[8], out[8];
+  float zt[8], xt[8], out[8], eb[EXP_BLOCK];
   for (size_t i = 0; i < n; i += 8) {
     size_t r = n - i;
-    const float *zb = z + i, *xb = x + i;
+    if (i % EXP_BLOCK == 0) exp_block(x + i, r < EXP_BLOCK ? r : EXP_BLOCK, eb);
+    const float *zb = z + i, *xb = x + i, *e = eb + i % EXP_BLOCK;
     if (r < 8) {
       memset(zt, 0, sizeof zt), memset(xt, 0, sizeof xt);
       memcpy(zt, zb, r * sizeof(float)), memcpy(xt, xb, r * sizeof(float));
       zb = zt, xb = xt;
     }
-    v128_t l0 = logit_step_f32x4(xb, zb, vq, vqm1, &d0);
-    v128_t l1 = logit_step_f32x4(xb + 4, zb + 4, vq, vqm1, &d1);
+    v128_t l0 = logit_step_f32x4(xb, e, zb, vq, vqm1, &d0);
+    v128_t l1 = logit_step_f32x4(xb + 4, e + 4, zb + 4, vq, vqm1, &d1);
     if (losses) {
       float *dst = r < 8 ? out : losses + i;
       wasm_v128_store(dst, l0);

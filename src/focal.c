@@ -124,7 +124,7 @@ static inline float bfocal_logit_scalar(const bfocal_k *k, float y, float x, flo
   float p = (nonneg ? 1.0f : e) / d;
   float pm = (nonneg ? e : 1.0f) / d;
   float relu = x < 0.0f ? 0.0f : x;
-  float bce = sat_scalar(relu - x * ys + xent__log1p_core_scalar(e));
+  float bce = sat_scalar(relu - x * ys + xent__log1p_unit_scalar(e));
   float q = ys * pm + oys * p;
   float dB = p - ys;
   float dq = sat_scalar(1.0f - 2.0f * ys) * (p * pm);
@@ -303,7 +303,7 @@ static inline v128_t bfocal_logit_f32x4(const bfocal_k4 *k, v128_t y, v128_t x, 
   v128_t pm = wasm_f32x4_div(wasm_v128_bitselect(e, F4(1.0f), nonneg), d);
   v128_t relu = wasm_f32x4_pmax(x, F4(0.0f));
   v128_t bce = sat_f32x4(wasm_f32x4_add(wasm_f32x4_sub(relu, wasm_f32x4_mul(x, ys)),
-                                        xent__log1p_core_f32x4(e)));
+                                        xent__log1p_unit_f32x4(e)));
   v128_t q = wasm_f32x4_add(wasm_f32x4_mul(ys, pm), wasm_f32x4_mul(oys, p));
   v128_t dB = wasm_f32x4_sub(p, ys);
   v128_t dq = wasm_f32x4_mul(sat_f32x4(wasm_f32x4_sub(F4(1.0f), wasm_f32x4_mul(F4(2.0f), ys))),

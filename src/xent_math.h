@@ -41,14 +41,34 @@
 #define XENT_M_EXP_C4 0x1.5558f2p-5f
 #define XENT_M_EXP_C5 0x1.123a20p-7f
 #define XENT_M_EXP_C6 0x1.6a23cep-10f
-/* log: m in [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f), z = s^2,
- * log(1 + f) = 2 atanh(s) = f - f^2/2 + s (f^2/2 + R(z)) with
- * R(z) = z (2/3 + 2/5 z + 2/7 z^2 + 2/9 z^3): the atanh series, z <= 0.0295,
- * truncation error < 2e-9 relative (below 0.03 ulp). */
-#define XENT_M_LOG_C1 0x1.555556p-1f      /* 2/3 */
-#define XENT_M_LOG_C2 0x1.99999ap-2f      /* 2/5 */
-#define XENT_M_LOG_C3 0x1.249250p-2f      /* 2/7 */
-#define XENT_M_LOG_C4 0x1.c71c72p-3f      /* 2/9 */
+/* log: m in [sqrt(1/2), sqrt(2)), f = m - 1 (exact),
+ * log(1 + f) = f - f^2/2 + f^3 P(f) with P of degree 7: minimax for the
+ * relative error of log(1 + f) on [sqrt(1/2) - 1, sqrt(2) - 1], max fit
+ * error 0.098 ulp (`node scripts/fit-poly.js log 7` refits it: Lawson's
+ * iteratively reweighted least squares, coefficients rounded to float one at
+ * a time with the rest refitted). No division: f / (2 + f) of the atanh form
+ * cost as much as the whole polynomial (bench/README.md). */
+#define XENT_M_LOG_P0 0x1.555554p-2f
+#define XENT_M_LOG_P1 -0x1.000226p-2f
+#define XENT_M_LOG_P2 0x1.99a01cp-3f
+#define XENT_M_LOG_P3 -0x1.54728ap-3f
+#define XENT_M_LOG_P4 0x1.22d92ep-3f
+#define XENT_M_LOG_P5 -0x1.0d8242p-3f
+#define XENT_M_LOG_P6 0x1.055ec6p-3f
+#define XENT_M_LOG_P7 -0x1.38c9dep-4f
+/* log1p(e) for e in [0, 1] (softplus): e - e^2/2 + e^3 T(e), T of degree 8
+ * fitted the same way on [0, 1] (`node scripts/fit-poly.js sp 8`), max fit
+ * error 0.020 ulp. 1 + e needs no range reduction: a polynomial and nothing
+ * else. */
+#define XENT_M_L1P_T0 0x1.5554b4p-2f
+#define XENT_M_L1P_T1 -0x1.ffdcf4p-3f
+#define XENT_M_L1P_T2 0x1.981792p-3f
+#define XENT_M_L1P_T3 -0x1.4c5c3ep-3f
+#define XENT_M_L1P_T4 0x1.03af58p-3f
+#define XENT_M_L1P_T5 -0x1.5ff16cp-4f
+#define XENT_M_L1P_T6 0x1.6aee18p-5f
+#define XENT_M_L1P_T7 -0x1.e12ee0p-7f
+#define XENT_M_L1P_T8 0x1.2a6f76p-9f
 #define XENT_M_SQRTHALF_BITS 0x3F3504F3u  /* sqrt(1/2) as float bits */
 
 static inline uint32_t xent__f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
@@ -89,34 +109,40 @@ static inline float xent_exp_scalar(float x) {
   return x < XENT_M_EXP_LO ? 0.0f : y;
 }
 
-/* ---- log core: x > 0 normal or denormal, finite; specials by the callers.
- * Denormals are scaled by 2^23 first (exact). Returns log(x) as
- * k ln2_hi + (f - (hfsq - (s (hfsq + R) + (k ln2_lo + c)))) where c is the
- * caller's correction term (0 for log). */
-static inline float xent__log_core_scalar(float x, float c) {
-  int tiny = x < 0x1p-126f;
-  float xs = tiny ? x * 0x1p23f : x;
+/* ---- log of a positive normal x (the reduction and polynomial; log core
+ * below adds denormals). bias is the exponent bias, 127 (150 for an x scaled
+ * by 2^23). Returns log(x) as k ln2_hi + (f - (hfsq - (f^3 P(f) + (k ln2_lo + c))))
+ * where c is the caller's correction term (0 for log). */
+static inline float xent__log_reduced_scalar(float xs, int32_t bias, float c) {
   uint32_t ix = xent__f2u(xs) + (0x3F800000u - XENT_M_SQRTHALF_BITS);
-  int32_t k = (int32_t)(ix >> 23) - (tiny ? 150 : 127);
+  int32_t k = (int32_t)(ix >> 23) - bias;
   float m = xent__u2f((ix & 0x007FFFFFu) + XENT_M_SQRTHALF_BITS);
   float f = m - 1.0f;
-  float s = f / (2.0f + f);
-  float z = s * s;
-  float R = XENT_M_LOG_C4;
-  R = R * z + XENT_M_LOG_C3;
-  R = R * z + XENT_M_LOG_C2;
-  R = R * z + XENT_M_LOG_C1;
-  R = R * z;
-  float hfsq = 0.5f * f * f;
+  float z = f * f;
+  float P01 = XENT_M_LOG_P1 * f + XENT_M_LOG_P0, P23 = XENT_M_LOG_P3 * f + XENT_M_LOG_P2;
+  float P45 = XENT_M_LOG_P5 * f + XENT_M_LOG_P4, P67 = XENT_M_LOG_P7 * f + XENT_M_LOG_P6;
+  float P = (P67 * z + P45) * (z * z) + (P23 * z + P01);
+  float t = (z * f) * P;
+  float hfsq = 0.5f * z;
   float kf = (float)k;
-  return kf * XENT_M_LN2_HI + (f - (hfsq - (s * (hfsq + R) + (kf * XENT_M_LN2_LO + c))));
+  return kf * XENT_M_LN2_HI + (f - (hfsq - (t + (kf * XENT_M_LN2_LO + c))));
 }
+
+/* ---- log core: x > 0 normal or denormal, finite; specials by the callers.
+ * Denormals are scaled by 2^23 first (exact). */
+static inline float xent__log_core_scalar(float x, float c) {
+  int tiny = x < 0x1p-126f;
+  return xent__log_reduced_scalar(tiny ? x * 0x1p23f : x, tiny ? 150 : 127, c);
+}
+
+/* log(x) for x known positive, normal and finite (a clipped probability). */
+static inline float xent__log_normal_scalar(float x) { return xent__log_reduced_scalar(x, 127, 0.0f); }
 
 /* ---- log ----
  * Range reduction: x = 2^k m, m in [sqrt(1/2), sqrt(2)) from the bits
- * (denormals scaled by 2^23 first); polynomial: the atanh series above.
+ * (denormals scaled by 2^23 first); polynomial: f - f^2/2 + f^3 P(f) above.
  * log(+-0) = -inf, log(x < 0) = NaN, log(+inf) = +inf, NaN -> NaN, log(1) = 0.
- * Measured: max 0.83 ulp on [0.5, 2], 0.75 ulp on (0, FLT_MAX] including
+ * Measured: max 0.87 ulp on [0.5, 2], 0.76 ulp on (0, FLT_MAX] including
  * denormals (bound asserted: 1 ulp). */
 static inline float xent_log_scalar(float x) {
   float y = xent__log_core_scalar(x, 0.0f);
@@ -140,7 +166,7 @@ static inline float xent__log1p_core_scalar(float x) {
  * log(1 + x) through the log core on u = 1 + x with the correction c/u above,
  * so tiny x gives x (log1p(1e-10) = 1e-10, denormals pass through).
  * log1p(-1) = -inf, x < -1 -> NaN, +inf -> +inf, NaN -> NaN.
- * Measured: max 0.84 ulp on [-1, FLT_MAX], 0.66 ulp on [-1e-3, 1e-3]
+ * Measured: max 0.91 ulp on [-1, FLT_MAX], 0.66 ulp on [-1e-3, 1e-3]
  * (bound asserted: 1 ulp). */
 static inline float xent_log1p_scalar(float x) {
   float y = xent__log1p_core_scalar(x);
@@ -150,15 +176,26 @@ static inline float xent_log1p_scalar(float x) {
   return y;
 }
 
+/* ---- log1p on [0, 1] (softplus core) ----
+ * e - (e^2/2 - e^3 T(e)) with T above: no division, no range reduction; e of
+ * 0 gives 0 and tiny e gives e. Only for 0 <= e <= 1 (exp(-|x|)). */
+static inline float xent__log1p_unit_scalar(float e) {
+  float z = e * e, z2 = z * z;
+  float T01 = XENT_M_L1P_T1 * e + XENT_M_L1P_T0, T23 = XENT_M_L1P_T3 * e + XENT_M_L1P_T2;
+  float T45 = XENT_M_L1P_T5 * e + XENT_M_L1P_T4, T67 = XENT_M_L1P_T7 * e + XENT_M_L1P_T6;
+  float T = ((XENT_M_L1P_T8 * z2 + (T67 * z + T45)) * z2) + (T23 * z + T01);
+  return e - (0.5f * z - (z * e) * T);
+}
+
 /* ---- softplus(-|x|) = log1p(exp(-|x|)) ----
- * The exp and log1p cores above, e = exp(-|x|) in [0, 1]. Equals
+ * exp and the log1p-on-[0, 1] core above, e = exp(-|x|) in [0, 1]. Equals
  * log1p(e) for every x (including +-1e30 and +-inf, which give 0); values
  * below FLT_MIN (|x| > 87.3) are flushed to 0 like exp's. NaN -> NaN.
- * Measured: max 1.53 ulp relative to log1p(exp(-|x|)) over all finite x
+ * Measured: max 1.64 ulp relative to log1p(exp(-|x|)) over all finite x
  * (bound asserted: 2 ulp). */
 static inline float xent_softplus_neg_abs_scalar(float x) {
   float e = xent_exp_scalar(-fabsf(x));
-  return xent__log1p_core_scalar(e);
+  return xent__log1p_unit_scalar(e);
 }
 
 /* ---- sigmoid ----
@@ -243,6 +280,7 @@ static inline float xent_pow_scalar(float base, float gamma) {
 
 #define XENT__F(c) wasm_f32x4_splat(c)
 #define XENT__I(c) wasm_i32x4_splat((int32_t)(c))
+#define XENT__MA(a, b, c) wasm_f32x4_add(wasm_f32x4_mul(a, b), c) /* a b + c, two roundings */
 
 static inline v128_t xent_exp_f32x4(v128_t x) {
   v128_t xc = wasm_f32x4_pmax(x, XENT__F(XENT_M_EXP_LO));
@@ -266,27 +304,33 @@ static inline v128_t xent_exp_f32x4(v128_t x) {
   return wasm_v128_andnot(y, wasm_f32x4_lt(x, XENT__F(XENT_M_EXP_LO)));
 }
 
-static inline v128_t xent__log_core_f32x4(v128_t x, v128_t c) {
-  v128_t tiny = wasm_f32x4_lt(x, XENT__F(0x1p-126f));
-  v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, XENT__F(0x1p23f)), x, tiny);
+static inline v128_t xent__log_reduced_f32x4(v128_t xs, v128_t bias, v128_t c) {
   v128_t ix = wasm_i32x4_add(xs, XENT__I(0x3F800000u - XENT_M_SQRTHALF_BITS));
-  v128_t k = wasm_i32x4_sub(wasm_u32x4_shr(ix, 23),
-                            wasm_v128_bitselect(XENT__I(150), XENT__I(127), tiny));
+  v128_t k = wasm_i32x4_sub(wasm_u32x4_shr(ix, 23), bias);
   v128_t m = wasm_i32x4_add(wasm_v128_and(ix, XENT__I(0x007FFFFFu)), XENT__I(XENT_M_SQRTHALF_BITS));
   v128_t f = wasm_f32x4_sub(m, XENT__F(1.0f));
-  v128_t s = wasm_f32x4_div(f, wasm_f32x4_add(XENT__F(2.0f), f));
-  v128_t z = wasm_f32x4_mul(s, s);
-  v128_t R = XENT__F(XENT_M_LOG_C4);
-  R = wasm_f32x4_add(wasm_f32x4_mul(R, z), XENT__F(XENT_M_LOG_C3));
-  R = wasm_f32x4_add(wasm_f32x4_mul(R, z), XENT__F(XENT_M_LOG_C2));
-  R = wasm_f32x4_add(wasm_f32x4_mul(R, z), XENT__F(XENT_M_LOG_C1));
-  R = wasm_f32x4_mul(R, z);
-  v128_t hfsq = wasm_f32x4_mul(wasm_f32x4_mul(XENT__F(0.5f), f), f);
+  v128_t z = wasm_f32x4_mul(f, f);
+  v128_t P01 = XENT__MA(XENT__F(XENT_M_LOG_P1), f, XENT__F(XENT_M_LOG_P0));
+  v128_t P23 = XENT__MA(XENT__F(XENT_M_LOG_P3), f, XENT__F(XENT_M_LOG_P2));
+  v128_t P45 = XENT__MA(XENT__F(XENT_M_LOG_P5), f, XENT__F(XENT_M_LOG_P4));
+  v128_t P67 = XENT__MA(XENT__F(XENT_M_LOG_P7), f, XENT__F(XENT_M_LOG_P6));
+  v128_t P = XENT__MA(XENT__MA(P67, z, P45), wasm_f32x4_mul(z, z), XENT__MA(P23, z, P01));
+  v128_t t = wasm_f32x4_mul(wasm_f32x4_mul(z, f), P);
+  v128_t hfsq = wasm_f32x4_mul(XENT__F(0.5f), z);
   v128_t kf = wasm_f32x4_convert_i32x4(k);
-  v128_t t = wasm_f32x4_add(wasm_f32x4_mul(kf, XENT__F(XENT_M_LN2_LO)), c);
-  t = wasm_f32x4_add(wasm_f32x4_mul(s, wasm_f32x4_add(hfsq, R)), t);
+  t = wasm_f32x4_add(t, wasm_f32x4_add(wasm_f32x4_mul(kf, XENT__F(XENT_M_LN2_LO)), c));
   t = wasm_f32x4_sub(f, wasm_f32x4_sub(hfsq, t));
   return wasm_f32x4_add(wasm_f32x4_mul(kf, XENT__F(XENT_M_LN2_HI)), t);
+}
+
+static inline v128_t xent__log_core_f32x4(v128_t x, v128_t c) {
+  v128_t tiny = wasm_f32x4_lt(x, XENT__F(0x1p-126f));
+  return xent__log_reduced_f32x4(wasm_v128_bitselect(wasm_f32x4_mul(x, XENT__F(0x1p23f)), x, tiny),
+                                 wasm_v128_bitselect(XENT__I(150), XENT__I(127), tiny), c);
+}
+
+static inline v128_t xent__log_normal_f32x4(v128_t x) {
+  return xent__log_reduced_f32x4(x, XENT__I(127), XENT__F(0.0f));
 }
 
 static inline v128_t xent_log_f32x4(v128_t x) {
@@ -314,9 +358,21 @@ static inline v128_t xent_log1p_f32x4(v128_t x) {
   return y;
 }
 
+static inline v128_t xent__log1p_unit_f32x4(v128_t e) {
+  v128_t z = wasm_f32x4_mul(e, e), z2 = wasm_f32x4_mul(z, z);
+  v128_t T01 = XENT__MA(XENT__F(XENT_M_L1P_T1), e, XENT__F(XENT_M_L1P_T0));
+  v128_t T23 = XENT__MA(XENT__F(XENT_M_L1P_T3), e, XENT__F(XENT_M_L1P_T2));
+  v128_t T45 = XENT__MA(XENT__F(XENT_M_L1P_T5), e, XENT__F(XENT_M_L1P_T4));
+  v128_t T67 = XENT__MA(XENT__F(XENT_M_L1P_T7), e, XENT__F(XENT_M_L1P_T6));
+  v128_t T = XENT__MA(XENT__MA(XENT__F(XENT_M_L1P_T8), z2, XENT__MA(T67, z, T45)), z2,
+                      XENT__MA(T23, z, T01));
+  return wasm_f32x4_sub(e, wasm_f32x4_sub(wasm_f32x4_mul(XENT__F(0.5f), z),
+                                          wasm_f32x4_mul(wasm_f32x4_mul(z, e), T)));
+}
+
 static inline v128_t xent_softplus_neg_abs_f32x4(v128_t x) {
   v128_t e = xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
-  return xent__log1p_core_f32x4(e);
+  return xent__log1p_unit_f32x4(e);
 }
 
 static inline v128_t xent_sigmoid_f32x4(v128_t x) {
@@ -389,6 +445,7 @@ static inline v128_t xent_pow_f32x4(v128_t base, v128_t gamma) {
 
 #undef XENT__F
 #undef XENT__I
+#undef XENT__MA
 
 #endif /* XENT_HAVE_SIMD128 */
 

@@ -44,6 +44,18 @@ function battery() {
     out[`softmaxCrossEntropyWithLogits ${classes}`] = xent.softmaxCrossEntropyWithLogits(soft, z, g);
     out[`sparseSoftmaxCrossEntropyWithLogits ${classes}`] = xent.sparseSoftmaxCrossEntropyWithLogits(ints, z, g);
   }
+  // One column: every per-example loss is one element loss. Hard labels in
+  // most blocks of 8 (the SIMD kernel's one-log path), a soft label in some,
+  // probabilities at and beyond the clip.
+  const n = 1003;
+  const edges = [0, 1, 1e-8, 1e-7, 1 - 1e-7, 0.5, 1e-30];
+  const y = f32(n, (_, i) => (i % 97 === 5 ? 0.25 : rand() < 0.3 ? 1 : 0));
+  const p = f32(n, (_, i) => (i % 13 === 0 ? edges[(i / 13) % edges.length] : rand()));
+  const z = f32(n, () => (rand() - 0.5) * 40);
+  for (const fromLogits of [true, false]) {
+    out[`binaryCrossentropy column ${fromLogits}`] =
+      xent.binaryCrossentropy(y, fromLogits ? z : p, { shape: [n, 1], fromLogits, gradient: true });
+  }
   return out;
 }
 
@@ -87,7 +99,7 @@ describe('loading', () => {
         }
       }
       if (s.loss !== undefined) assert.ok(deviation([c.loss], [s.loss]).excess <= 1, `${key} loss`);
-      if (key.startsWith('sigmoidCrossEntropyWithLogits') || key.startsWith('weightedCrossEntropyWithLogits')) {
+      if (/^(sigmoidCrossEntropyWithLogits|weightedCrossEntropyWithLogits|binaryCrossentropy column)/.test(key)) {
         assert.deepEqual(c.losses, s.losses, `${key}: elementwise losses agree bit for bit`);
         assert.deepEqual(c.grad, s.grad, `${key}: elementwise gradients agree bit for bit`);
       }
