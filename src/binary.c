@@ -25,7 +25,6 @@
  * both round identically element by element. */
 #include <float.h>
 #include <math.h>
-#include <string.h>
 
 #include "xent_internal.h"
 #include "xent_math.h"
@@ -60,13 +59,17 @@ static inline float prob_elem_scalar(float p, float y, float *g) {
  * With e = exp(-|x|): log1p(exp(-|x|)) = log1p(e), and the gradient
  * l sigmoid(x) - q z = ((1-z) A - q z B) / (1 + e), A = 1, B = e for x >= 0 and
  * A = e, B = 1 for x < 0: one exp for loss and gradient, and the difference of
- * two single products instead of two rounded sums. */
-static inline float logit_elem_scalar(float x, float z, float q, float qm1, float *g) {
+ * two single products instead of two rounded sums. weighted = 0 (q = 1, the
+ * Keras loss) drops l = 1 + 0 z, which is exactly 1 for every finite z (a
+ * non-finite z gives NaN either way). */
+static XENT_ALWAYS_INLINE float logit_elem_scalar(float x, float z, float q, float qm1, float *g,
+                                                  const int weighted) {
   float e = xent_exp_scalar(-fabsf(x));
   float l = 1.0f + qm1 * z, nz = 1.0f - z, qz = q * z;
   float pos = x < 0.0f ? 0.0f : x;   /* pmax(x, 0) */
   float neg = -x < 0.0f ? 0.0f : -x; /* pmax(-x, 0) */
-  float loss = nz * pos + qz * neg + l * xent__log1p_unit_scalar(e);
+  float sp = xent__log1p_unit_scalar(e);
+  float loss = nz * pos + qz * neg + (weighted ? l * sp : sp);
   int nonneg = x >= 0.0f;
   float A = nonneg ? 1.0f : e, B = nonneg ? e : 1.0f;
   *g = (nz * A - qz * B) / (1.0f + e);
@@ -94,7 +97,7 @@ static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p,
   double sum = 0.0;
   for (size_t i = 0; i < n; i++) {
     float ys = y[i] * a + c, d;
-    float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d) : prob_elem_scalar(p[i], ys, &d);
+    float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d, 0) : prob_elem_scalar(p[i], ys, &d);
     sum += (double)l;
     if (losses) losses[i] = xent__narrow((double)l);
     if (g) g[i] = d * scale;
@@ -118,7 +121,7 @@ XENT_MAYBE_UNUSED static void logit_elems_scalar(const float *z, const float *x,
   float qm1 = q - 1.0f;
   for (size_t i = 0; i < n; i++) {
     float d;
-    float l = saturate_scalar(logit_elem_scalar(x[i], z[i], q, qm1, &d), x[i], z[i]);
+    float l = saturate_scalar(logit_elem_scalar(x[i], z[i], q, qm1, &d, 1), x[i], z[i]);
     if (losses) losses[i] = l;
     if (g) g[i] = d;
   }
@@ -153,20 +156,32 @@ static XENT_ALWAYS_INLINE v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g, 
 }
 
 /* e = exp(-|x|) comes from exp_block below. */
-static inline v128_t logit_elem_f32x4(v128_t x, v128_t e, v128_t z, v128_t q, v128_t qm1,
-                                      v128_t *g) {
+static XENT_ALWAYS_INLINE v128_t logit_elem_f32x4(v128_t x, v128_t e, v128_t z, v128_t q,
+                                                  v128_t qm1, v128_t *g, const int weighted) {
   const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
   v128_t l = wasm_f32x4_add(one, wasm_f32x4_mul(qm1, z));
   v128_t nz = wasm_f32x4_sub(one, z), qz = wasm_f32x4_mul(q, z);
   v128_t pos = wasm_f32x4_pmax(x, zero);
   v128_t neg = wasm_f32x4_pmax(wasm_f32x4_neg(x), zero);
+  v128_t sp = xent__log1p_unit_f32x4(e);
   v128_t loss = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(nz, pos), wasm_f32x4_mul(qz, neg)),
-                               wasm_f32x4_mul(l, xent__log1p_unit_f32x4(e)));
+                               weighted ? wasm_f32x4_mul(l, sp) : sp);
   v128_t nonneg = wasm_f32x4_ge(x, zero);
   v128_t A = wasm_v128_bitselect(one, e, nonneg), B = wasm_v128_bitselect(e, one, nonneg);
   *g = wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
                       wasm_f32x4_add(one, e));
   return loss;
+}
+
+/* Tails element by element, not with memset/memcpy (in wasm a call into libc
+ * that costs about as much as a short row; issue 6, W5). pad8: the r < 8
+ * elements of src, then zeros; copy_out: the first r of 8 back out. */
+static inline void pad8(float *dst, const float *src, size_t r) {
+  for (size_t i = 0; i < 8; i++) dst[i] = i < r ? src[i] : 0.0f;
+}
+static inline void copy_out(float *dst, const float *src, size_t r) {
+  for (size_t i = 0; i < 8; i++)
+    if (i < r) dst[i] = src[i];
 }
 
 /* The logits kernels work in blocks of EXP_BLOCK elements: one loop stores
@@ -181,7 +196,7 @@ static void exp_block(const float *x, size_t m, float *eb) {
   for (size_t j = 0; j < m; j += 8) {
     const float *xb = x + j;
     if (m - j < 8) {
-      memset(xt, 0, sizeof xt), memcpy(xt, xb, (m - j) * sizeof(float));
+      pad8(xt, xb, m - j);
       xb = xt;
     }
     wasm_v128_store(eb + j, xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(wasm_v128_load(xb)))));
@@ -223,7 +238,7 @@ static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
 
 /* ---- Kernels at width 4 ---------------------------------------------------------
  * Eight elements (two f32x4 steps) per iteration. The last 1-7 elements run
- * through the same two steps on a zeroed local copy; their padding lanes are
+ * through the same two steps on a zeroed local copy (pad8); their padding lanes are
  * masked out of the sum and never stored. One copy of each step per kernel
  * keeps the module small. */
 
@@ -233,7 +248,7 @@ static XENT_ALWAYS_INLINE v128_t bce_step_f32x4(v128_t ys, const float *p, const
                                                 v128_t *g, const int logits, const int hard) {
   v128_t vp = wasm_v128_load(p);
   return logits ? logit_elem_f32x4(vp, wasm_v128_load(e), ys, wasm_f32x4_splat(1.0f),
-                                   wasm_f32x4_splat(0.0f), g)
+                                   wasm_f32x4_splat(0.0f), g, 0)
                 : prob_elem_f32x4(vp, ys, g, hard);
 }
 
@@ -256,8 +271,7 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
     if (logits && i % EXP_BLOCK == 0) exp_block(p + i, r < EXP_BLOCK ? r : EXP_BLOCK, eb);
     const float *yb = y + i, *pb = p + i, *e = eb + i % EXP_BLOCK;
     if (r < 8) {
-      memset(yt, 0, sizeof yt), memset(pt, 0, sizeof pt);
-      memcpy(yt, yb, r * sizeof(float)), memcpy(pt, pb, r * sizeof(float));
+      pad8(yt, yb, r), pad8(pt, pb, r);
       yb = yt, pb = pt;
     }
     v128_t y0 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(yb), va), vc);
@@ -280,13 +294,13 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
       float *dst = r < 8 ? out : losses + i;
       wasm_v128_store(dst, narrow_f32x4(l0));
       wasm_v128_store(dst + 4, narrow_f32x4(l1));
-      if (r < 8) memcpy(losses + i, out, r * sizeof(float));
+      if (r < 8) copy_out(losses + i, out, r);
     }
     if (g) {
       float *dst = r < 8 ? out : g + i;
       wasm_v128_store(dst, wasm_f32x4_mul(d0, vs));
       wasm_v128_store(dst + 4, wasm_f32x4_mul(d1, vs));
-      if (r < 8) memcpy(g + i, out, r * sizeof(float));
+      if (r < 8) copy_out(g + i, out, r);
     }
   }
   return sum_f64(wasm_f64x2_add(s0, s2), wasm_f64x2_add(s1, s3));
@@ -306,7 +320,7 @@ static double bce_logit_f32x4(const float *y, const float *x, size_t n, float a,
 static inline v128_t logit_step_f32x4(const float *x, const float *e, const float *z, v128_t q,
                                       v128_t qm1, v128_t *g) {
   v128_t vx = wasm_v128_load(x), vz = wasm_v128_load(z);
-  return saturate_f32x4(logit_elem_f32x4(vx, wasm_v128_load(e), vz, q, qm1, g), vx, vz);
+  return saturate_f32x4(logit_elem_f32x4(vx, wasm_v128_load(e), vz, q, qm1, g, 1), vx, vz);
 }
 
 static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q, float *losses,
@@ -319,8 +333,7 @@ static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q,
     if (i % EXP_BLOCK == 0) exp_block(x + i, r < EXP_BLOCK ? r : EXP_BLOCK, eb);
     const float *zb = z + i, *xb = x + i, *e = eb + i % EXP_BLOCK;
     if (r < 8) {
-      memset(zt, 0, sizeof zt), memset(xt, 0, sizeof xt);
-      memcpy(zt, zb, r * sizeof(float)), memcpy(xt, xb, r * sizeof(float));
+      pad8(zt, zb, r), pad8(xt, xb, r);
       zb = zt, xb = xt;
     }
     v128_t l0 = logit_step_f32x4(xb, e, zb, vq, vqm1, &d0);
@@ -329,13 +342,13 @@ static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q,
       float *dst = r < 8 ? out : losses + i;
       wasm_v128_store(dst, l0);
       wasm_v128_store(dst + 4, l1);
-      if (r < 8) memcpy(losses + i, out, r * sizeof(float));
+      if (r < 8) copy_out(losses + i, out, r);
     }
     if (g) {
       float *dst = r < 8 ? out : g + i;
       wasm_v128_store(dst, d0);
       wasm_v128_store(dst + 4, d1);
-      if (r < 8) memcpy(g + i, out, r * sizeof(float));
+      if (r < 8) copy_out(g + i, out, r);
     }
   }
 }
