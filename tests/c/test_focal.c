@@ -1,10 +1,11 @@
-/* test_focal.c: the focal losses of src/focal.c (semantics.md 2.6, 4.7, 4.8,
- * decision 7) against a float64 reference written here from the spec: both
- * functions, both paths, smoothing, class balancing, gammas 0, 0.5, 1, 2, 5,
- * several alphas, every reduction, row lengths around every tail, the Keras
- * docstring value, gamma = 0 against plain BCE, central finite differences of
- * the reduced loss, extreme and absurd inputs, and every option error. Built
- * twice by CMake (scalar and f32x4 through SIMDe). Prints the largest errors. */
+/* test_focal.c: the focal losses of src/focal_binary.c and
+ * src/focal_categorical.c (semantics.md 2.6, 4.7, 4.8, decision 7) against a
+ * float64 reference written here from the spec: both functions, both paths,
+ * smoothing, class balancing, gammas 0, 0.5, 1, 2, 5, several alphas, every
+ * reduction, row lengths around every tail, the Keras docstring value,
+ * gamma = 0 against plain BCE, central finite differences of the reduced
+ * loss, extreme and absurd inputs, and every option error. Built twice by
+ * CMake (scalar and f32x4 through SIMDe). Prints the largest errors. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@
 
 static const size_t lengths[] = {1, 2, 3, 4, 5, 7, 8, 33, 1000};
 #define NLEN (sizeof lengths / sizeof lengths[0])
-/* Integers up to 4 run as products in focal.c, the others through pow. */
+/* Integers up to 4 run as products (focal_pow in xent_focal.h), the others
+ * through pow. */
 static const float gammas[] = {0.0f, 0.5f, 1.0f, 2.0f, 2.5f, 3.0f, 5.0f};
 #define NG (int)(sizeof gammas / sizeof gammas[0])
 static const float alphas[] = {0.25f, 0.0f, 0.7f, 1.0f};
