@@ -438,7 +438,7 @@ double pass_softmax3_pair(const float *x, size_t rows, size_t cols, float *out) 
   return acc;
 }
 
-/* W2 (soft labels, no smoothing) as categorical.c could do it: the next row's
+/* W2 (soft labels, no smoothing) as softmax.c could do it: the next row's
  * maximum found during pass 2, y (z - m) as a float32 product, the terms of
  * one 16-element iteration added in float32 and promoted once, the label range
  * tracked (pre_y < 2); pre_s says how S is added: 0 promoted per vector,

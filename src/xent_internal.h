@@ -1,8 +1,8 @@
-/* xent_internal.h: what the family files (binary.c, categorical.c, sparse.c,
- * focal_binary.c, focal_categorical.c, nn.c) share: argument validation, the
- * reduction plan of semantics.md section 2.8 (weights, ignore mask,
- * divide_no_nan denominators), the Keras clip bounds of section 1, and the
- * kernel-variant selection. Not installed; the public contract is xent.h. */
+/* xent_internal.h: what the family files (binary.c, categorical.c, softmax.c,
+ * sparse.c, focal_binary.c, focal_categorical.c, nn.c) share: argument
+ * validation, the reduction plan of semantics.md section 2.8 (weights, ignore
+ * mask, divide_no_nan denominators), the Keras clip bounds of section 1, and
+ * the kernel-variant selection. Not installed; the public contract is xent.h. */
 #ifndef XENT_INTERNAL_H
 #define XENT_INTERNAL_H
 

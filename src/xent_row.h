@@ -1,8 +1,8 @@
 /* xent_row.h: small row helpers shared by the softmax-family kernels
- * (categorical.c, sparse.c): the row maximum (pass 1), f32 -> f64 promotion and
- * horizontal sums for the double row sums, and the tails that go through a
- * padded local copy or lane by lane, so that no kernel reads or writes past a
- * buffer. */
+ * (categorical.c, softmax.c, sparse.c): the row maximum (pass 1), f32 -> f64
+ * promotion and horizontal sums for the double row sums, and the tails that go
+ * through a padded local copy or lane by lane, so that no kernel reads or
+ * writes past a buffer. */
 #ifndef XENT_ROW_H
 #define XENT_ROW_H
 
