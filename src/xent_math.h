@@ -3,8 +3,8 @@
  * width 4 (_f32x4, only when XENT_HAVE_SIMD128). Serves semantics.md sections
  * 1 (Keras clipping and log), 2 (softmax and sigmoid cross-entropy: exp,
  * log-sum-exp, log1p(exp(-|x|))) and the focal factor pow(1 - p, gamma).
- * Included by the family files (binary.c, categorical.c, sparse.c, focal.c,
- * nn.c), probe.c and tests/c/test_math.c.
+ * Included by the loss kernels in src/ (binary, categorical and softmax,
+ * sparse, focal), probe.c, tests/c/test_math.c and bench/passes.c.
  *
  * Both widths use the same constants and the same operations in the same
  * order, and the f32x4 code has no branches (compare + bitselect, pmin/pmax):
