@@ -10,7 +10,6 @@
 #define XENT_FOCAL_H
 
 #include <float.h>
-#include <string.h>
 
 #include "xent_internal.h"
 #include "xent_math.h"
@@ -71,9 +70,10 @@ static inline double sum_f64(v128_t lo, v128_t hi) {
 }
 
 /* Rows run four elements per step; the last step holds r = 1..3 real
- * elements, loaded through a zeroed local copy, masked out of every sum by
- * lanes_below(r), and stored back through a local copy: nothing is read or
- * written past the row. (One branch per step on r, none per element.) */
+ * elements, loaded lane by lane into zeroed lanes, masked out of every sum by
+ * lanes_below(r), and stored back lane by lane (not memcpy, a libc call in
+ * wasm): nothing is read or written past the row. (One branch per step on r,
+ * none per element.) */
 static inline size_t part(size_t n, size_t i) { return n - i < 4 ? n - i : 4; }
 
 static inline v128_t lanes_below(size_t r) {
@@ -82,9 +82,11 @@ static inline v128_t lanes_below(size_t r) {
 
 static inline v128_t load_part(const float *p, size_t r) {
   if (r == 4) return wasm_v128_load(p);
-  float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  memcpy(t, p, r * sizeof(float));
-  return wasm_v128_load(t);
+  v128_t v = wasm_f32x4_splat(0.0f);
+  if (r > 0) v = wasm_f32x4_replace_lane(v, 0, p[0]);
+  if (r > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+  if (r > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+  return v;
 }
 
 static inline void store_part(float *p, v128_t v, size_t r) {
@@ -92,9 +94,9 @@ static inline void store_part(float *p, v128_t v, size_t r) {
     wasm_v128_store(p, v);
     return;
   }
-  float t[4];
-  wasm_v128_store(t, v);
-  memcpy(p, t, r * sizeof(float));
+  if (r > 0) p[0] = wasm_f32x4_extract_lane(v, 0);
+  if (r > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+  if (r > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
 #endif /* XENT_HAVE_SIMD128 */
