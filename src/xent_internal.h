@@ -1,5 +1,5 @@
 /* xent_internal.h: what the family files (binary.c, categorical.c, softmax.c,
- * sparse.c, focal_binary.c, focal_categorical.c, nn.c) share: argument
+ * sparse.c, focal_binary.c, focal_categorical.c) share: argument
  * validation, the reduction plan of semantics.md section 2.8 (weights, ignore
  * mask, divide_no_nan denominators), the Keras clip bounds of section 1, and
  * the kernel-variant selection. Not installed; the public contract is xent.h. */
