@@ -244,20 +244,6 @@ double w3_split(const float *x, const float *y, size_t n, float *out) {
   }
   return hsum64(wasm_f64x2_add(s0, s1));
 }
-/* The softplus polynomial by Estrin's scheme (shorter dependency chains). */
-static inline v128_t log1p_estrin(v128_t e) {
-  v128_t z = wasm_f32x4_mul(e, e), z2 = wasm_f32x4_mul(z, z), z4 = wasm_f32x4_mul(z2, z2);
-#define PA(a, b) wasm_f32x4_add(F(a), wasm_f32x4_mul(F(b), e))
-  v128_t p01 = PA(XENT_M_L1P_T0, XENT_M_L1P_T1), p23 = PA(XENT_M_L1P_T2, XENT_M_L1P_T3);
-  v128_t p45 = PA(XENT_M_L1P_T4, XENT_M_L1P_T5), p67 = PA(XENT_M_L1P_T6, XENT_M_L1P_T7);
-#undef PA
-  v128_t p03 = wasm_f32x4_add(p01, wasm_f32x4_mul(p23, z));
-  v128_t p47 = wasm_f32x4_add(p45, wasm_f32x4_mul(p67, z));
-  v128_t p07 = wasm_f32x4_add(p03, wasm_f32x4_mul(p47, z2));
-  v128_t T = wasm_f32x4_add(p07, wasm_f32x4_mul(F(XENT_M_L1P_T8), z4));
-  return wasm_f32x4_sub(e, wasm_f32x4_sub(wasm_f32x4_mul(F(0.5f), z), wasm_f32x4_mul(wasm_f32x4_mul(z, e), T)));
-}
-MAP(map_softplus_estrin, log1p_estrin(xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(v)))))
 double w3_fused_poly(const float *x, const float *y, size_t n, float *out) {
   v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
   for (size_t i = 0; i < n; i += 8) {
