@@ -22,7 +22,11 @@
  * cancellation, and logits of +-1e30 give 1e30 (1-z) or 1e30 q z, finite.
  * Clips and relus are branch-free (pmin/pmax, compare + bitselect) in the
  * f32x4 kernels and the same conditional expressions in the scalar ones, so
- * both round identically element by element. */
+ * both round identically element by element. Two shortcuts of the f32x4
+ * kernels (issue 6), each bit-identical to the scalar result: on the
+ * probability path a block of 8 whose labels are all 0 or 1 takes one log
+ * (one branch per block, none per element); on the logits path the exps of
+ * 256 elements are stored by a loop of their own before the element loop. */
 #include <float.h>
 #include <math.h>
 
