@@ -17,7 +17,7 @@
 #define EPS32 ((double)1e-7f)          /* Keras' fuzz factor in float32 */
 #define HI32 0.99999988079071044921875 /* 1 - eps rounded to float32 */
 
-static const size_t lengths[] = {1, 2, 3, 4, 5, 7, 8, 9, 33, 1000, 100000};
+static const size_t lengths[] = {1, 2, 3, 4, 5, 7, 8, 9, 33, 263, 1000, 1001, 100000};
 #define NLEN (sizeof lengths / sizeof lengths[0])
 
 /* ---- Error bookkeeping per function and output (loss, gradient): the largest
