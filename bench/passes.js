@@ -15,7 +15,7 @@ import { loadWasm } from './wasm.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'bench/passes.c');
 const out = path.join(root, 'node_modules/.cache/xent-bench/passes.wasm');
-const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'w3_fused_poly', 'w3_fused_nodiv', 'w3_split', 'w4_fused_nodiv', 'w4_fused_hard', 'exp_consts', 'map_exp_tab', 'w2_f32', 'w2_fast_s64_y64', 'w2_fast_s64_y32', 'w2_fast_s32_y32', 'w2_fast_s2_y32', 'w2_fast_s2_y32_norange', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
+const EXPORTS = ['pass_max', 'pass_exp_sum64', 'pass_exp_sum32', 'pass_exp_sum64_u16', 'pass_exp_sum64_nostore', 'pass_softmax3', 'map_copy', 'map_exp', 'map_div', 'map_log', 'map_softplus', 'map_sigmoid', 'map_log_nodiv', 'w3_fused_poly', 'w3_fused_nodiv', 'w3_split', 'w3_split3', 'w4_fused_nodiv', 'w4_fused_hard', 'exp_consts', 'map_exp_tab', 'w2_f32', 'w2_fast_s64_y64', 'w2_fast_s64_y32', 'w2_fast_s32_y32', 'w2_fast_s2_y32', 'w2_fast_s2_y32_norange', 'pass_softmax3_pair', 'xent_simd', 'malloc', 'free'];
 
 function compile() {
   const newest = Math.max(statSync(src).mtimeMs, statSync(path.join(root, 'src/xent_math.h')).mtimeMs);
@@ -134,6 +134,7 @@ async function main() {
         { name: 'W3 element work, tf.nn form, 1 division', call: () => P.w3_fused_poly(qX, qY, n, qO) },
         { name: 'the same with the division made a multiply', call: () => P.w3_fused_nodiv(qX, qY, n, qO) },
         { name: 'the same in blocks of 256: exp loop, then finishing loop', call: () => P.w3_split(qX, qY, n, qO) },
+        { name: 'the same in three loops: exps, losses, gradients', call: () => P.w3_split3(qX, qY, n, qO) },
       );
     } else {
       peers.push(
