@@ -7,7 +7,7 @@
 // the recommender (recommend.js), which works before init(). This file is the
 // package's entry point.
 
-import { loadModule, simdSupported } from './load.js';
+import { LOSS_EXPORTS, loadModule, simdSupported } from './load.js';
 import { Heap, Tensor, ERROR_OFFSET, INSPECTION_OFFSET } from './heap.js';
 import { OPT, SMALL, checkShape, parseOptions, place, resolve, sizeOf } from './args.js';
 import { P, SHAPE, T, bytes, fail, kerasGeneral, nnGeneral, predClasses, small } from './call.js';
@@ -58,7 +58,9 @@ export function init(options) {
       if (next) next.refresh();
     });
     next = new Heap(loaded.exports, loaded.memory);
-    next.calls = CALLS.map((name) => loaded.exports[name]);
+    // By the index the functions below pass (a plain array is a faster lookup
+    // than the exports object).
+    next.calls = LOSS_EXPORTS.map((name) => loaded.exports[name]);
     if (heap) heap.closed = true;
     heap = next;
     backend = loaded.backend;
@@ -73,20 +75,6 @@ export function init(options) {
   return p;
 }
 let pendingBackend;
-
-// The C entry points, by the index the functions below pass (a plain array is
-// a faster lookup than the exports object).
-const CALLS = [
-  'xent_binary_crossentropy',
-  'xent_categorical_crossentropy',
-  'xent_sparse_categorical_crossentropy',
-  'xent_binary_focal_crossentropy',
-  'xent_categorical_focal_crossentropy',
-  'xent_sigmoid_cross_entropy_with_logits',
-  'xent_weighted_cross_entropy_with_logits',
-  'xent_softmax_cross_entropy_with_logits',
-  'xent_sparse_softmax_cross_entropy_with_logits',
-];
 
 export { simdSupported };
 

@@ -7,11 +7,8 @@
 // instructions the build relies on. `init({ wasm })` bypasses all of this for
 // callers who ship the .wasm file themselves. Called by index.js.
 
-/** Exports the JS API calls; a module without them was not built from this source. */
-export const REQUIRED_EXPORTS = [
-  'memory',
-  'malloc',
-  'free',
+/** The C loss entry points, in the order index.js numbers them. */
+export const LOSS_EXPORTS = [
   'xent_binary_crossentropy',
   'xent_categorical_crossentropy',
   'xent_sparse_categorical_crossentropy',
@@ -21,6 +18,14 @@ export const REQUIRED_EXPORTS = [
   'xent_weighted_cross_entropy_with_logits',
   'xent_softmax_cross_entropy_with_logits',
   'xent_sparse_softmax_cross_entropy_with_logits',
+];
+
+/** Exports the JS API calls; a module without them was not built from this source. */
+export const REQUIRED_EXPORTS = [
+  'memory',
+  'malloc',
+  'free',
+  ...LOSS_EXPORTS,
   'xent_status_string',
   'xent_simd',
   'xent_options_size',
