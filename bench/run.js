@@ -16,6 +16,7 @@ import { measure, fmtTime, fmtRate, table, consume, fresh } from './harness.js';
 import * as plain from './plain.js';
 import { loadTf, tfRun } from './peers.js';
 import { loadWasm } from './wasm.js';
+import { rng } from '../tests/js/reference.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -27,17 +28,7 @@ const dist = distArg ? path.resolve(distArg.slice(7)) : path.join(root, 'dist');
 const want = (id) => only.length === 0 || only.includes(id);
 const budget = quick ? { budgetMs: 300, maxSamples: 7, warmMs: 50 } : { budgetMs: 1200, maxSamples: 21, warmMs: 150 };
 
-// ---- Data: a seeded generator, so every run measures the same numbers. ----
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// ---- Data: a seeded generator (the tests' mulberry32), so every run measures the same numbers. ----
 const normal = (r) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 /** Builds the inputs of a workload kind for a [batch, classes] problem. */
