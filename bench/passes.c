@@ -1,4 +1,4 @@
-/* passes.c: timing probes for the benchmark's diagnosis (issue 6), not part of
+/* passes.c: timing probes for the benchmark's diagnosis, not part of
  * the library. Each function is one pass of a kernel (or a variant of it) over
  * a [rows, cols] float32 array, built with -msimd128 from the same math
  * (src/xent_math.h) and flags as the library, so that `node bench/passes.js`

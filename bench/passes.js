@@ -1,5 +1,5 @@
 // passes.js: `node bench/passes.js [--only=W1,W2 | --only=rows]`, the diagnosis behind the benchmark's
-// ceiling targets (issue 6). Times each W1/W3/W4 kernel of dist/xent-simd.wasm
+// ceiling targets. Times each W1/W3/W4 kernel of dist/xent-simd.wasm
 // (data resident in wasm memory, as the zero-copy path) next to the single
 // passes and elementary functions it is made of (bench/passes.c, compiled here
 // with emcc into node_modules/.cache/xent-bench/passes.wasm) and the ceiling
@@ -42,7 +42,7 @@ function data(kind, n) {
 // Short rows (`--only=rows`): one bare call (batch 1, loss + gradient, data
 // resident in wasm memory) of the SIMD build and of the scalar build at each
 // row length, fastest sample: where, if anywhere, the f32x4 row kernels lose
-// to the scalar ones (issue 6, W5).
+// to the scalar ones (W5).
 async function shortRows() {
   const builds = [['SIMD build', 'dist/xent-simd.wasm'], ['scalar build', 'dist/xent.wasm']];
   const mods = await Promise.all(builds.map(([, f]) => loadWasm(path.join(root, f))));

@@ -1,8 +1,8 @@
-// peers.js: the TensorFlow.js 4.x peers of the benchmark (issue 6): the wasm
+// peers.js: the TensorFlow.js 4.x peers of the benchmark: the wasm
 // backend (SIMD, one thread) and the cpu backend, computing each workload's
 // loss and gradient the way a TF.js user would: tensors made from the caller's
 // typed arrays, tf.losses.* (or, for Keras' clipped binary crossentropy on
-// probabilities, the tfjs-layers formula in core ops, semantics.md 5.2),
+// probabilities, the tfjs-layers formula in core ops, docs/semantics.md 5.2),
 // tf.valueAndGrad, and the gradient read back into a typed array. Called by
 // bench/run.js.
 //

@@ -1,14 +1,14 @@
-// plain.js: the "careful fused plain-JS" peer of the benchmark (issue 6): each
+// plain.js: the "careful fused plain-JS" peer of the benchmark: each
 // loss of W1-W5 written the way a performance-minded JS programmer would, with
 // no library: typed arrays in and out, one fused sweep per row (max, then exp
 // with the sums, then the in-cache gradient finish), Math.exp/Math.log in
 // double precision, no allocation per call. Semantics as in
-// /work/shared/spec/semantics.md sections 2.3-2.5, 3.1, 4.1, 4.3 and 4.4, with
+// docs/semantics.md sections 2.3-2.5, 3.1, 4.1, 4.3 and 4.4, with
 // Keras' default reduction (sum_over_batch_size). Every function writes the
 // per-example losses [batch] and the gradient of the reduced loss [batch *
 // classes], and returns the reduced loss. Called by bench/run.js.
 
-const EPS = Math.fround(1e-7); // Keras fuzz factor as float32 (semantics.md 1)
+const EPS = Math.fround(1e-7); // Keras fuzz factor as float32 (docs/semantics.md 1)
 const ONE_MINUS_EPS = Math.fround(1 - 1e-7); // 1 - 2^-23
 
 /** W1, W5: sparse categorical crossentropy from logits, integer labels. */

@@ -1,11 +1,11 @@
-// run.js: `npm run bench`, the benchmark of issue 6. Workloads W1-W5 and a
+// run.js: `npm run bench`, the benchmark. Workloads W1-W5 and a
 // scaling sweep, each measured round-robin in this one process after warm-up
 // (bench/harness.js) against every peer: xent SIMD through the JS API (with
 // copies, and zero-copy through wasm-resident tensors), xent scalar wasm, the
 // fused plain-JS loops (bench/plain.js), TensorFlow.js wasm (SIMD, one thread)
 // and cpu (bench/peers.js), and the two ceiling probes of the SIMD build (a
 // pass that only reads the predictions, and one that only computes exp of them
-// and stores it; bench/wasm.js). Prints the tables and the targets of issue 6,
+// and stores it; bench/wasm.js). Prints the tables and the speed targets,
 // and saves everything to bench/results/<date>.json.
 //   node bench/run.js [--quick] [--no-tf] [--only=W1,W5,sweep] [--dist=DIR with the two .wasm] [--markdown]
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -432,7 +432,7 @@ function markdown(results) {
   ].join('\n');
 }
 
-// ---- Targets of issue 6. ----
+// ---- Speed targets. ----
 function targets(results) {
   const out = [];
   const find = (wl, prefix) => wl.peers.find((p) => p.name.startsWith(prefix));
@@ -475,7 +475,8 @@ function targets(results) {
 
 function printTargets(list) {
   if (!list.length) return;
-  console.log('\nTargets (issue 6)');
+  console.log('
+Targets');
   const head = ['', 'measure', 'median', 'goal', 'met', 'by min', 'detail (medians)'];
   const body = list.map((t) => [t.workload, t.what, t.value.toPrecision(3), t.goal, t.met ? 'yes' : 'NO', t.byMin.toPrecision(3), t.detail]);
   console.log(table([head, ...body], (c) => c === 2 || c === 5));

@@ -2,7 +2,7 @@
 // dist/xent.wasm) for the benchmark, with no JS API in between. It gives the
 // benchmark (bench/run.js) three things the public API cannot: the two ceiling
 // probes (xent_probe_read, xent_probe_exp), "a bare wasm call with the same
-// copies" (the W5 reference of issue 6), and a second, independent instance
+// copies" (the W5 reference), and a second, independent instance
 // (the scalar build next to the SIMD one in the same process). Same ABI as
 // src/xent.h; the xent_options layout is the one asserted in src/status.c.
 import { readFileSync } from 'node:fs';

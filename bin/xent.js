@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /* bin/xent.js: the command line (`npx xent recommend ...`): prints which
  * cross-entropy loss to use, with code for the chosen framework first, and
- * every warning (issue 4; the recommender of js/recommend.js, which follows
- * semantics.md section 7). Exit status 0 for valid input, 2 with a one-line
+ * every warning (the recommender of js/recommend.js, which follows
+ * docs/semantics.md section 7). Exit status 0 for valid input, 2 with a one-line
  * message naming the bad flag otherwise. No wasm needed. */
 import { readFileSync } from 'node:fs';
 import { recommend } from '../js/recommend.js';

@@ -2,7 +2,7 @@
 // every accepted input form (typed arrays, plain or nested arrays, tensors in
 // wasm memory) into a reusable "source" record (what to copy, or the address
 // to pass), infers shapes, and parses options in one pass over their keys.
-// Errors follow errors.js. Shapes follow semantics.md section 2.2: the class
+// Errors follow errors.js. Shapes follow docs/semantics.md section 2.2: the class
 // axis is the last one; a 1-D prediction is one example; a flat array of the
 // right length stands for any shape. Used by index.js.
 

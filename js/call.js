@@ -1,5 +1,5 @@
 // call.js: one call of a loss, between the argument checks and the C core:
-// shapes and labels checked against each other (semantics.md section 2.2),
+// shapes and labels checked against each other (docs/semantics.md section 2.2),
 // the inputs laid out and copied in the scratch arena (heap.js), the
 // xent_options struct written (layout asserted in src/status.c), the C entry
 // point called, its status turned into a JS error (errors.js), and the outputs

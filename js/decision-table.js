@@ -1,5 +1,5 @@
 /* decision-table.js: which cross-entropy loss for which problem, label encoding
- * and model output, as data (semantics.md section 7.1 for the correct choices,
+ * and model output, as data (docs/semantics.md section 7.1 for the correct choices,
  * 7.2 for the mistakes). Every one of the 3 x 5 x 3 = 45 combinations is a row,
  * the invalid ones included: those say what to change. Read by recommend.js,
  * by scripts/gen-choosing.js (docs/choosing.md) and by the explorer. Pure data

@@ -1,5 +1,5 @@
 // index.d.ts: hand-written declarations of the xent JS API (js/index.js).
-// Semantics: ../shared/spec/semantics.md (Keras 3 on TensorFlow, and tf.nn).
+// Semantics: docs/semantics.md (Keras 3 on TensorFlow, and tf.nn).
 
 /** The loaded module: the f32x4 SIMD build or the scalar build. */
 export type Backend = 'wasm-simd' | 'wasm';

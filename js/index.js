@@ -1,4 +1,4 @@
-// index.js: the xent JS API. Keras-named cross-entropy losses (semantics.md
+// index.js: the xent JS API. Keras-named cross-entropy losses (docs/semantics.md
 // sections 2 and 4) and the tf.nn ops (section 3) over the wasm core in
 // src/xent.h: check the options (args.js), then hand the call to call.js
 // (shapes, arena layout and copies, the C call, the outputs), which returns

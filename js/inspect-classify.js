@@ -1,7 +1,7 @@
 /* inspect-classify.js: turns the counts of the C core's one-pass inspection
  * (xent_inspect, struct xent_inspection in src/xent.h) into a description of
  * the data: which label encoding and which kind of model output it looks like,
- * and how many rows break that pattern (issue 4; the encodings of semantics.md
+ * and how many rows break that pattern (the encodings of docs/semantics.md
  * section 7.1). Pure: no wasm. Called by js/index.js `inspect`, whose result
  * recommend.js compares with the declared encodings. */
 

@@ -1,7 +1,7 @@
 /* recommend.js: from a described situation (problem, label encoding, model
  * output, and what the user does now) to the right cross-entropy loss with code
  * for Keras 3, tf.nn, TensorFlow.js, PyTorch and xent, and every mistake named
- * (semantics.md sections 7.1 and 7.2; API names from 2.x, 3.x, 5.x, 6.x). Pure
+ * (docs/semantics.md sections 7.1 and 7.2; API names from 2.x, 3.x, 5.x, 6.x). Pure
  * and synchronous: no wasm, works before init(). The decision itself is the
  * data in decision-table.js; this file validates, fills in the code and
  * collects the warnings. Called by js/index.js (which inspects yTrue/yPred
@@ -275,7 +275,7 @@ function fillFromInspection(s) {
 }
 
 /* recommend(situation[, { inspect }]): the recommendation for a situation (see
- * issue 4 and index.d.ts). When the situation carries yTrue/yPred instead of
+ * index.d.ts). When the situation carries yTrue/yPred instead of
  * an inspection, `inspect(yTrue, yPred, { shape })` (the wasm-backed
  * inspector, injected by js/index.js) is called first. */
 export function recommend(situation, { inspect } = {}) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /* gen-choosing.js: writes docs/choosing.md, "which cross-entropy loss", from
  * the decision table (js/decision-table.js) and the recommender
- * (js/recommend.js), so the page can never disagree with them (semantics.md
+ * (js/recommend.js), so the page can never disagree with them (docs/semantics.md
  * section 7). `node scripts/gen-choosing.js` rewrites the page;
  * `--check` exits 1 when it is stale. tests/js/recommend.test.js imports
  * render() and compares it with the committed file. */

@@ -1,4 +1,4 @@
-/* binary.c: the sigmoid family. Keras binary_crossentropy (semantics.md 2.3:
+/* binary.c: the sigmoid family. Keras binary_crossentropy (docs/semantics.md 2.3:
  * probability path with Keras' clip, logits path, label smoothing, mean over
  * the classes axis; gradients 4.1 and 4.3) and the unreduced tf.nn ops
  * sigmoid_cross_entropy_with_logits (3.1) and weighted_cross_entropy_with_logits
@@ -23,7 +23,7 @@
  * Clips and relus are branch-free (pmin/pmax, compare + bitselect) in the
  * f32x4 kernels and the same conditional expressions in the scalar ones, so
  * both round identically element by element. Two shortcuts of the f32x4
- * kernels (issue 6), each bit-identical to the scalar result: on the
+ * kernels for speed, each bit-identical to the scalar result: on the
  * probability path a block of 8 whose labels are all 0 or 1 takes one log
  * (one branch per block, none per element); on the logits path the exps of
  * 256 elements are stored by a loop of their own before the element loop. */
@@ -178,7 +178,7 @@ static XENT_ALWAYS_INLINE v128_t logit_elem_f32x4(v128_t x, v128_t e, v128_t z, 
 }
 
 /* Tails element by element, not with memset/memcpy (in wasm a call into libc
- * that costs about as much as a short row; issue 6, W5). pad8: the r < 8
+ * that costs about as much as a short row; benchmark W5). pad8: the r < 8
  * elements of src, then zeros; copy_out: the first r of 8 back out. */
 static inline void pad8(float *dst, const float *src, size_t r) {
   for (size_t i = 0; i < 8; i++) dst[i] = i < r ? src[i] : 0.0f;

@@ -1,5 +1,5 @@
 /* categorical.c: categorical cross-entropy with dense (one-hot or soft) labels,
- * semantics.md 2.4 (loss), 4.4 and 4.5 (gradients) and decisions 1, 3 and 6,
+ * docs/semantics.md 2.4 (loss), 4.4 and 4.5 (gradients) and decisions 1, 3 and 6,
  * and tf.nn.softmax_cross_entropy_with_logits (3.3): the two entry points and
  * the probability rows. Called through xent.h by the JS API (js/index.js),
  * the explorer and tests/c/test_categorical.c; the logits rows are softmax.c's

@@ -1,5 +1,5 @@
 /* focal_binary.c: Keras binary_focal_crossentropy and its gradient,
- * semantics.md 2.6 (definition), 4.7 (gradient) and decision 7 (Keras on its
+ * docs/semantics.md 2.6 (definition), 4.7 (gradient) and decision 7 (Keras on its
  * TensorFlow backend), on probabilities and on logits. Called through the
  * public API, xent_binary_focal_crossentropy in xent.h (from JS:
  * binaryFocalCrossentropy in js/index.js); validation, weights and reductions

@@ -1,5 +1,5 @@
 /* focal_categorical.c: Keras categorical_focal_crossentropy and its
- * gradient, semantics.md 2.6 (definition), 4.8 (gradient) and decision 7
+ * gradient, docs/semantics.md 2.6 (definition), 4.8 (gradient) and decision 7
  * (Keras on its TensorFlow backend), on probabilities and on logits. Called
  * through the public API, xent_categorical_focal_crossentropy in xent.h
  * (from JS: categoricalFocalCrossentropy in js/index.js); validation, weights

@@ -1,8 +1,8 @@
 /* inspect.c: xent_inspect, one pass over labels [batch, label_cols] and
  * predictions [batch, classes] that counts what the data looks like: integer,
  * 0/1, one-hot, [0, 1] and sum-to-1 label rows; [0, 1] and sum-to-1 prediction
- * rows; non-finite values; value ranges (issue 4, the encodings of
- * semantics.md section 7.1). The counts are turned into a verdict by
+ * rows; non-finite values; value ranges (the encodings of
+ * docs/semantics.md section 7.1). The counts are turned into a verdict by
  * js/inspect-classify.js; js/index.js `inspect` calls this through wasm.
  *
  * Each row is scanned once by row_scan_scalar or row_scan_f32x4 (same steps,

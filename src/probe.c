@@ -1,4 +1,4 @@
-/* probe.c: the two ceiling probes of the benchmark (issue 6), exported from
+/* probe.c: the two ceiling probes of the benchmark, exported from
  * the wasm modules by CMakeLists.txt but not part of the C API in xent.h:
  *
  *   float xent_probe_read(const float *x, size_t n);

@@ -1,5 +1,5 @@
 /* reduce.c: argument validation and the reduction plan shared by every Keras
- * loss (semantics.md section 2.8): per-example weights from sample_weight,
+ * loss (docs/semantics.md section 2.8): per-example weights from sample_weight,
  * class_weight and the ignore_class mask, and the divide_no_nan denominators of
  * "sum", "sum_over_batch_size" and "mean_with_sample_weight". Called by the
  * family files before their single pass over the data. */

@@ -1,6 +1,6 @@
 /* softmax.c: the logits rows of categorical cross-entropy with dense (one-hot,
  * soft or smoothed) labels: one row of sum_j y'_j (logsumexp(z) - z_j) and its
- * gradient scale (softmax(z) sum y' - y'), semantics.md 2.4 (from_logits),
+ * gradient scale (softmax(z) sum y' - y'), docs/semantics.md 2.4 (from_logits),
  * 3.3 (tf.nn.softmax_cross_entropy_with_logits), 4.4 (gradient) and
  * decisions 1 and 6. Called once per row by xent_categorical_crossentropy and
  * xent_softmax_cross_entropy_with_logits in categorical.c, through
@@ -11,7 +11,7 @@
  * double (see categorical.c); here y' is formed in float32 only in pass 3 when
  * grad_fits_float.
  *
- * Per row (issue 6): pass 1 finds m = max z (on its own only
+ * Per row: pass 1 finds m = max z (on its own only
  * for the first row: every other row's maximum is found during the previous
  * row's pass 2, so its memory read overlaps computation). Pass 2 computes, in
  * blocks of 16 elements, d = z - m and e = exp(d) in float32 (e kept in the
@@ -94,7 +94,7 @@ static inline XENT_ALWAYS_INLINE void softmax_block_scalar(const float *z, const
 
 /* Pass 3 in float32 is within the gradient tolerance when
  * scale (2 r + 3 max|y'|) <= 1/4, r = (sum y') / S: its roundings then add at
- * most 1.5e-8 absolute (issue 6: W2 with the default reduction), and so does
+ * most 1.5e-8 absolute (benchmark W2 with the default reduction), and so does
  * the float32 sum y of pass 2 (relative error <= 2^-23 in r). With no
  * negative label, max|y'| <= a sum y + b. Otherwise pass 3 runs in double
  * with sum y' recomputed exactly. Both builds decide from bit-identical

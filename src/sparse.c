@@ -1,10 +1,10 @@
-/* sparse.c: sparse categorical cross-entropy with integer labels, semantics.md
+/* sparse.c: sparse categorical cross-entropy with integer labels, docs/semantics.md
  * 2.5 (loss), 4.4 and 4.6 (gradients), 2.8 and 4.9 (ignore_class) and decisions
  * 4, 5 and 6, and tf.nn.sparse_softmax_cross_entropy_with_logits (3.4). Called
  * through xent.h by the JS API (js/index.js), the explorer and
  * tests/c/test_sparse.c.
  *
- * Logits path, per row (issue 6): pass 1 finds m = max z; pass 2 computes
+ * Logits path, per row: pass 1 finds m = max z; pass 2 computes
  * e_j = exp(z_j - m), kept in the gradient row when one is wanted, and
  * S = sum e in double. Pass 1 runs on its own only for the first row (and
  * after an ignored one): every other row's maximum is found during the

@@ -1,7 +1,7 @@
 /* xent.h: every Keras 3 / tf.nn cross-entropy loss and its gradient, in one
  * fused pass, for float32 row-major [batch, classes] inputs.
  *
- * This header is the C manual. Semantics are those of ../shared/spec/semantics.md
+ * This header is the C manual. Semantics are those of docs/semantics.md
  * (Keras 3 on its TensorFlow backend, and tf.nn); the few places where xent
  * departs from them to avoid NaN are listed at the top of that file and repeated
  * here where they apply.

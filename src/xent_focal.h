@@ -1,4 +1,4 @@
-/* xent_focal.h: what the two focal kernel files share (semantics.md 2.6,
+/* xent_focal.h: what the two focal kernel files share (docs/semantics.md 2.6,
  * 4.7 and 4.8): saturation to +-FLT_MAX, the focal power base^gamma (products
  * for gamma = 0..4, else xent_pow), gamma's small-integer test, and at width 4
  * the f64x2 row sums and the tails through a zeroed local copy. Included only

@@ -1,6 +1,6 @@
 /* xent_internal.h: what the family files (binary.c, categorical.c, softmax.c,
  * sparse.c, focal_binary.c, focal_categorical.c) share: argument
- * validation, the reduction plan of semantics.md section 2.8 (weights, ignore
+ * validation, the reduction plan of docs/semantics.md section 2.8 (weights, ignore
  * mask, divide_no_nan denominators), the Keras clip bounds of section 1, and
  * the kernel-variant selection. Not installed; the public contract is xent.h. */
 #ifndef XENT_INTERNAL_H
@@ -13,7 +13,7 @@
 #include "xent.h"
 #include "xent_simd.h"
 
-/* Keras' fuzz factor and its complement, as float32 (semantics.md section 1):
+/* Keras' fuzz factor and its complement, as float32 (docs/semantics.md section 1):
  * eps = 1e-7f (0x33D6BF95), 1 - eps rounds to 1 - 2^-23 (0x3F7FFFFE). */
 #define XENT_EPS 1.00000001168609742e-07f
 #define XENT_ONE_MINUS_EPS 0.99999988079071044921875f

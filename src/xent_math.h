@@ -1,6 +1,6 @@
 /* xent_math.h: the elementary functions every loss kernel needs, exp, log,
  * log1p, log1p(exp(-|x|)), sigmoid and pow, each at width 1 (_scalar) and
- * width 4 (_f32x4, only when XENT_HAVE_SIMD128). Serves semantics.md sections
+ * width 4 (_f32x4, only when XENT_HAVE_SIMD128). Serves docs/semantics.md sections
  * 1 (Keras clipping and log), 2 (softmax and sigmoid cross-entropy: exp,
  * log-sum-exp, log1p(exp(-|x|))) and the focal factor pow(1 - p, gamma).
  * Included by the loss kernels in src/ (binary, categorical and softmax,

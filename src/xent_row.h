@@ -24,7 +24,7 @@ static inline float clamp_finite(float v) {
 }
 
 /* Tails are copied element by element, not with memcpy, which in wasm is a
- * call into libc that costs about as much as a whole 10-class row (issue 6,
+ * call into libc that costs about as much as a whole 10-class row (benchmark
  * W5). copy3: dst[0..t) = src[0..t) for t < 4; copy_short the same for
  * t < 16; pad16: a block of 16 through a local copy, t elements of src and
  * the rest `pad`. */

@@ -1,7 +1,7 @@
 /* xent_softmax.h: the dense-label logits row kernel of softmax.c, called once
  * per row by xent_categorical_crossentropy (from_logits) and
  * xent_softmax_cross_entropy_with_logits in categorical.c through
- * XENT_KERNEL(xent__softmax_row); semantics.md 2.4, 3.3 and 4.4. Not
+ * XENT_KERNEL(xent__softmax_row); docs/semantics.md 2.4, 3.3 and 4.4. Not
  * installed; the public contract is xent.h. */
 #ifndef XENT_SOFTMAX_H
 #define XENT_SOFTMAX_H

@@ -1,7 +1,7 @@
 // model.js: what the explorer computes, as pure functions over the JS API.
 // The user's model has raw last-layer values z (the sliders); its output is
 // activation(z) (none, sigmoid or softmax: the "model output" choice); the loss
-// named by the label encoding (semantics.md §2.3-2.6, §3.2) receives that output
+// named by the label encoding (docs/semantics.md §2.3-2.6, §3.2) receives that output
 // with the user's from_logits setting, mistakes included. The gradient comes
 // from xent (w.r.t. what the loss receives) and is chained back to z (§4) for
 // the curves and the training loop. Imported by xent-explorer.js, the panels

@@ -1,5 +1,5 @@
 // bundlers.test.js: the packed package works in a browser through the bundlers
-// users have (issue 3, "Loading"): one app file that does
+// users have: one app file that does
 // `import * as xent from 'xent'` against the tarball installed in a temporary
 // project, bundled with esbuild, built with `vite build`, and served by the
 // Vite dev server (which pre-bundles dependencies), each loaded in Chromium
@@ -24,7 +24,7 @@ const LOGITS = [
 ];
 const LABELS = [3, 1, 2];
 
-// Float64 reference (semantics.md 2.5, 4.4): mean of logsumexp(z) - z_y; grad (softmax - onehot) / B.
+// Float64 reference (docs/semantics.md 2.5, 4.4): mean of logsumexp(z) - z_y; grad (softmax - onehot) / B.
 function reference() {
   const B = LOGITS.length;
   let total = 0;

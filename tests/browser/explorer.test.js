@@ -1,4 +1,4 @@
-// explorer.test.js: the explorer (issue 5) in Debian's chromium through
+// explorer.test.js: the explorer in Debian's chromium through
 // playwright-core: the page loads clean with the SIMD backend; the
 // recommendation shown is xent.recommend's for the same situation; sliders
 // moved by real keyboard and pointer events show the losses and gradients the

@@ -1,7 +1,7 @@
 /* binary_ref.h: what test_binary.c (Keras binary_crossentropy) and
  * test_binary_nn.c (the tf.nn sigmoid ops) share: the tolerances of the
  * numerics contract, the row lengths, error bookkeeping, the float64 reference
- * element formulas written from semantics.md (2.3, 3.1, 3.2, 4.1-4.3), and
+ * element formulas written from docs/semantics.md (2.3, 3.1, 3.2, 4.1-4.3), and
  * input generators. Independent of src/: nothing here calls the library. */
 #ifndef XENT_BINARY_REF_H
 #define XENT_BINARY_REF_H
@@ -44,7 +44,7 @@ static inline int close_to(stat *s, int is_grad, double got, double want) {
   return check_close(got, want, REL, ABS);
 }
 
-/* ---- The float64 reference, from semantics.md --------------------------------- */
+/* ---- The float64 reference, from docs/semantics.md --------------------------------- */
 
 /* Probability element (2.3, 4.3). keras_log: log(fl(1 - p')) as Keras computes
  * it; otherwise the exact log(1 - p'), the smooth function differentiated by

@@ -1,4 +1,4 @@
-/* test_binary.c: Keras binary_crossentropy of src/binary.c (semantics.md
+/* test_binary.c: Keras binary_crossentropy of src/binary.c (docs/semantics.md
  * 2.3, 2.8, 4.1, 4.3) against a float64 reference written here and in
  * binary_ref.h from the spec: both paths, label smoothing, sample and class
  * weights, every reduction, finite differences of the reduced loss, the clip
@@ -232,7 +232,7 @@ static void gradients_match_finite_differences(void) {
 
 /* Probabilities at and around the clip bounds: the gradient passes on the
  * closed interval and is exactly zero strictly outside it; the loss is capped
- * at -log(1e-7f) = 16.118095 and -log(2^-23) = 15.942385 (semantics.md 1). */
+ * at -log(1e-7f) = 16.118095 and -log(2^-23) = 15.942385 (docs/semantics.md 1). */
 static void the_clip_interval_is_closed_and_zero_outside(void) {
   const float eps = 1e-7f, hi = 0.99999988f;
   float ps[] = {0.0f, 1e-30f, 5e-8f, nextafterf(eps, 0), eps, hi, nextafterf(hi, 2), 1.0f,
@@ -286,7 +286,7 @@ static void extreme_inputs_stay_finite_and_right(void) {
   free(x), free(z), free(ps);
 }
 
-/* Values from the Keras docstrings (semantics.md 2.3), reproduced by hand there. */
+/* Values from the Keras docstrings (docs/semantics.md 2.3), reproduced by hand there. */
 static void keras_docstring_values(void) {
   float y[4] = {0, 1, 0, 0}, p[4] = {0.6f, 0.4f, 0.4f, 0.6f}, losses[2], loss;
   xent_binary_crossentropy(y, p, 2, 2, NULL, losses, NULL, &loss, NULL);

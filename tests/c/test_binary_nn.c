@@ -1,6 +1,6 @@
 /* test_binary_nn.c: the unreduced tf.nn ops of src/binary.c,
  * sigmoid_cross_entropy_with_logits and weighted_cross_entropy_with_logits
- * (semantics.md 3.1, 3.2, 4.1, 4.2), against the float64 reference of
+ * (docs/semantics.md 3.1, 3.2, 4.1, 4.2), against the float64 reference of
  * binary_ref.h: row lengths around every tail, pos_weight values, logits of
  * +-1e30, +-90 and 0, finite differences, NULL outputs and every error status.
  * Built twice by CMake (scalar and f32x4 through SIMDe). */

@@ -1,6 +1,6 @@
 /* test_categorical.c: xent_categorical_crossentropy and
  * xent_softmax_cross_entropy_with_logits (src/categorical.c, logits rows in
- * src/softmax.c; semantics.md 2.4, 3.3, 4.4, 4.5 and decisions 1, 3, 6)
+ * src/softmax.c; docs/semantics.md 2.4, 3.3, 4.4, 4.5 and decisions 1, 3, 6)
  * against a float64 reference written here from the formulas, central finite
  * differences of that reference's reduced loss, extreme inputs and every error
  * status. Built twice by CMake: scalar kernels and f32x4 kernels through

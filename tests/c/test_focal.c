@@ -1,5 +1,5 @@
 /* test_focal.c: the focal losses of src/focal_binary.c and
- * src/focal_categorical.c (semantics.md 2.6, 4.7, 4.8, decision 7) against a
+ * src/focal_categorical.c (docs/semantics.md 2.6, 4.7, 4.8, decision 7) against a
  * float64 reference written here from the spec: both functions, both paths,
  * smoothing, class balancing, gammas 0, 0.5, 1, 2, 5, several alphas, every
  * reduction, row lengths around every tail, the Keras docstring value,
@@ -270,7 +270,7 @@ static void both_losses_match_the_reference_for_every_option_and_row_length(void
       }
 }
 
-/* semantics.md 2.6, the Keras docstring: per-sample [3.2058e-05, 0.46627],
+/* docs/semantics.md 2.6, the Keras docstring: per-sample [3.2058e-05, 0.46627],
  * mean 0.23315 with the defaults (alpha 0.25, gamma 2). */
 static void the_keras_docstring_value_is_reproduced(void) {
   const float y[6] = {0, 1, 0, 0, 0, 1}, p[6] = {0.05f, 0.95f, 0, 0.1f, 0.8f, 0.1f};

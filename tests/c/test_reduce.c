@@ -1,5 +1,5 @@
 /* test_reduce.c: the argument checks and reduction plan shared by every Keras
- * loss (src/reduce.c, semantics.md section 2.8), and the status strings.
+ * loss (src/reduce.c, docs/semantics.md section 2.8), and the status strings.
  * Denominators are computed here by hand from the rules of section 2.8. */
 #include <float.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* test_softmax_rows.c: the paths of the softmax row kernel of
  * xent_categorical_crossentropy and xent_softmax_cross_entropy_with_logits
- * (src/softmax.c, issue 6; semantics.md 2.4, 3.3, 4.4 and decision 6)
+ * (src/softmax.c; docs/semantics.md 2.4, 3.3, 4.4 and decision 6)
  * against a long double reference written here: every tail length of its
  * 16-element blocks, label_smoothing 0 and > 0, the float32 pass 3 (large
  * batches, mean reduction) and the double one (sum reduction), and the rows

@@ -1,5 +1,5 @@
 /* test_sparse.c: xent_sparse_categorical_crossentropy and
- * xent_sparse_softmax_cross_entropy_with_logits (src/sparse.c; semantics.md
+ * xent_sparse_softmax_cross_entropy_with_logits (src/sparse.c; docs/semantics.md
  * 2.5, 2.8, 3.4, 4.4, 4.6, 4.9 and decisions 4, 5, 6) against a reference
  * written here from the formulas in long double, central differences of that
  * reference's reduced loss, ignore_class, extreme inputs and every error

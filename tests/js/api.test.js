@@ -1,5 +1,5 @@
 // api.test.js: every function and option of the JS API against the float64
-// reference (reference.js, written from semantics.md), gradients against
+// reference (reference.js, written from docs/semantics.md), gradients against
 // central finite differences, every accepted input form, zero-copy tensors and
 // caller buffers, reduction 'none', empty batches, NaN propagation and the
 // numerical extremes of the contract. Prints the largest deviation seen.

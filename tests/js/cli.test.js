@@ -1,6 +1,6 @@
 // cli.test.js: the command line, bin/xent.js, spawned as users run it: valid
 // input prints the recommendation (lead framework first) and exits 0; invalid
-// input exits 2 with one line naming the bad flag (issue 4).
+// input exits 2 with one line naming the bad flag.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 // errors.test.js: every kind of misuse gives its named error: TypeError for a
 // wrong kind of value, RangeError for a bad value or shape, each message
 // naming the function, the argument and what was wrong (STYLE.md, "Errors
-// across the C/JS boundary"; issue 3). Also use before init() and the loader's
+// across the C/JS boundary"). Also use before init() and the loader's
 // errors that name the fix.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 // inspect-classify.test.js: classify() (js/inspect-classify.js), which reads
 // the counts of xent_inspect. The counts are computed here from generated data
 // of every encoding, element by element, from the definitions in src/xent.h
-// (no wasm); the verdicts are what issue 4 says the data looks like.
+// (no wasm); the verdicts are what the recommender says the data looks like.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classify } from '../../js/inspect-classify.js';

@@ -2,7 +2,7 @@
 // each function, 100 000 more calls (of every input form, with and without the
 // gradient, caller buffers and errors) leave the wasm memory and the scratch
 // arena's high-water mark exactly as they were, and the last result equals the
-// first. Tensor allocation and release return every byte (issue 3).
+// first. Tensor allocation and release return every byte.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as xent from '../../js/index.js';

@@ -1,4 +1,4 @@
-// pack.test.js: the published package works from its tarball (issue 3):
+// pack.test.js: the published package works from its tarball:
 // `npm pack`, install into an empty project (offline, no runtime
 // dependencies), then a plain `import * as xent from 'xent'` in Node computes
 // losses and gradients that match a float64 reference written here.
@@ -15,7 +15,7 @@ before(() => {
 });
 after(() => pkg && pkg.cleanup());
 
-// Float64 references, written from the formulas in semantics.md 2.3, 2.5, 4.3, 4.4.
+// Float64 references, written from the formulas in docs/semantics.md 2.3, 2.5, 4.3, 4.4.
 function sparseSoftmaxRef(labels, rows) {
   const B = rows.length;
   let total = 0;

@@ -3,7 +3,7 @@
 // generated in the declared encoding, the row's label transform is applied,
 // the recommended xent call runs through the JS API, and its loss is compared
 // with a float64 reference of the Keras class the recommendation names,
-// written here from semantics.md sections 1, 2.3-2.6 and 2.8. Also inspect()
+// written here from docs/semantics.md sections 1, 2.3-2.6 and 2.8. Also inspect()
 // on generated data through the wasm core, and recommend() with data.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';

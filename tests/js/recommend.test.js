@@ -1,8 +1,8 @@
 // recommend.test.js: the recommender (js/recommend.js) over every row of the
 // decision table (js/decision-table.js) and the optional facts. API names are
-// checked against lists written here from semantics.md sections 2.1, 3, 5 and
+// checked against lists written here from docs/semantics.md sections 2.1, 3, 5 and
 // 6; the expected losses of the correct rows against section 7.1; the warnings
-// of each mistake against section 7.2 and issue 4. No wasm: the recommender
+// of each mistake against section 7.2. No wasm: the recommender
 // must work before init().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { FRAMEWORKS, LABELS, OUTPUTS, PROBLEMS, TABLE, lookup } from '../../js/d
 import { DECISION_TABLE, WARNINGS, parseCurrentLoss, recommend } from '../../js/recommend.js';
 import { TARGET, render } from '../../scripts/gen-choosing.js';
 
-// Keras 3 loss classes and their constructor arguments (semantics.md 2.1).
+// Keras 3 loss classes and their constructor arguments (docs/semantics.md 2.1).
 const KERAS = {
   BinaryCrossentropy: ['from_logits', 'label_smoothing', 'axis', 'reduction', 'name', 'dtype'],
   BinaryFocalCrossentropy: ['apply_class_balancing', 'alpha', 'gamma', 'from_logits', 'label_smoothing', 'axis', 'reduction', 'name', 'dtype'],
@@ -19,25 +19,25 @@ const KERAS = {
   CategoricalFocalCrossentropy: ['alpha', 'gamma', 'from_logits', 'label_smoothing', 'axis', 'reduction', 'name', 'dtype'],
   SparseCategoricalCrossentropy: ['from_logits', 'ignore_class', 'reduction', 'axis', 'name', 'dtype'],
 };
-// tf.nn ops (semantics.md 3.1-3.5) and the keyword arguments each takes.
+// tf.nn ops (docs/semantics.md 3.1-3.5) and the keyword arguments each takes.
 const TFNN = {
   sigmoid_cross_entropy_with_logits: ['labels', 'logits', 'name'],
   weighted_cross_entropy_with_logits: ['labels', 'logits', 'pos_weight', 'name'],
   softmax_cross_entropy_with_logits: ['labels', 'logits', 'axis', 'name'],
   sparse_softmax_cross_entropy_with_logits: ['labels', 'logits', 'name'],
 };
-// TF.js (semantics.md 5.1, 5.2): the tf.losses namespace and the tf.metrics exports.
+// TF.js (docs/semantics.md 5.1, 5.2): the tf.losses namespace and the tf.metrics exports.
 const TFJS_LOSSES = ['absoluteDifference', 'computeWeightedLoss', 'cosineDistance', 'hingeLoss', 'huberLoss', 'logLoss', 'meanSquaredError', 'sigmoidCrossEntropy', 'softmaxCrossEntropy'];
 const TFJS_METRICS = ['binaryCrossentropy', 'categoricalCrossentropy'];
 const TFJS_COMPILE_STRINGS = ['sparseCategoricalCrossentropy', 'categoricalCrossentropy', 'binaryCrossentropy'];
-// PyTorch modules (semantics.md 6.1) and their keyword arguments.
+// PyTorch modules (docs/semantics.md 6.1) and their keyword arguments.
 const TORCH = {
   CrossEntropyLoss: ['weight', 'ignore_index', 'reduction', 'label_smoothing'],
   BCEWithLogitsLoss: ['weight', 'reduction', 'pos_weight'],
   BCELoss: ['weight', 'reduction'],
   NLLLoss: ['weight', 'ignore_index', 'reduction'],
 };
-// The xent JS API (issue 3) and the options each function takes.
+// The xent JS API and the options each function takes.
 const KERAS_OPTS = ['fromLogits', 'labelSmoothing', 'reduction', 'sampleWeight', 'classWeight'];
 const XENT = {
   binaryCrossentropy: KERAS_OPTS,
@@ -160,7 +160,7 @@ test('every combination, with every set of optional facts, gets a complete recom
   assert.equal(n, 45 * FLAG_SETS.length);
 });
 
-test('the correct setups of semantics.md 7.1 get the losses it names', () => {
+test('the correct setups of docs/semantics.md 7.1 get the losses it names', () => {
   const expect = [
     ['binary', 'binary01', 'logits', 'BinaryCrossentropy', true],
     ['binary', 'binary01', 'sigmoid', 'BinaryCrossentropy', false],
@@ -202,7 +202,7 @@ test('a wrong output activation is replaced, never kept, in the recommendation',
   assert.equal(recommend({ problem: 'multiclass', labels: 'onehot', output: 'sigmoid' }).keras.className, 'CategoricalCrossentropy');
 });
 
-// Each mistake of issue 4 / semantics.md 7.2, in a situation where it is the only one.
+// Each mistake of docs/semantics.md 7.2, in a situation where it is the only one.
 const MISTAKES = [
   ['double-activation', { problem: 'multiclass', labels: 'integer', output: 'softmax', fromLogits: true }],
   ['double-activation', { problem: 'binary', labels: 'binary01', output: 'sigmoid', currentLoss: 'tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=p)' }],
@@ -366,7 +366,7 @@ test('docs/choosing.md is generated from the table and up to date', () => {
   for (const id of Object.keys(WARNINGS)) assert.ok(text.includes(`**${id}**`), id);
 });
 
-test('the result has the shape of issue 4, with the numbers the user gave filled in', () => {
+test('the result has the documented shape, with the numbers the user gave filled in', () => {
   const r = recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', numClasses: 10 });
   assert.deepEqual(Object.keys(r.keras).sort(), ['args', 'className', 'code']);
   assert.deepEqual(Object.keys(r.pytorch).sort(), ['code', 'note']);

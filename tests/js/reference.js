@@ -1,5 +1,5 @@
 // reference.js: a float64 JavaScript reference of every xent loss and its
-// gradient, written from ../../shared/spec/semantics.md (sections 1-4 and the
+// gradient, written from docs/semantics.md (sections 1-4 and the
 // project decisions at its top), independently of the C kernels. Straight
 // formulas, one example at a time, no vectorisation and no shared code with
 // src/. Used by the JS API tests (api.test.js, backends.test.js) and free for
@@ -11,7 +11,7 @@
 // reduction 'none'), `loss` undefined with reduction 'none'. Losses beyond
 // the float32 range saturate at FLT_MAX, as xent.h specifies.
 
-/** Keras' clip bounds as float32 values (semantics.md section 1). */
+/** Keras' clip bounds as float32 values (docs/semantics.md section 1). */
 export const EPS = Math.fround(1e-7); // 0x33D6BF95
 export const ONE_MINUS_EPS = 1 - 2 ** -23; // 0x3F7FFFFE
 
@@ -73,7 +73,7 @@ function denseClass(yRow) {
 }
 
 /**
- * Applies weights and the reduction (semantics.md section 2.8) to per-example
+ * Applies weights and the reduction (docs/semantics.md section 2.8) to per-example
  * losses L[b] and their gradients dL[b] (arrays over the row).
  * `cls[b]` is the example's class, `valid[b]` false for ignored rows.
  */
@@ -127,7 +127,7 @@ function rows(flat, batch, classes) {
 
 // ---- Per-example formulas: [loss, gradient row] ---------------------------------
 
-// Binary cross-entropy of one row (semantics.md 2.3, 4.1, 4.3): mean over the row.
+// Binary cross-entropy of one row (docs/semantics.md 2.3, 4.1, 4.3): mean over the row.
 function bceRow(y, p, o) {
   const C = p.length;
   const s = o.labelSmoothing;

@@ -1,13 +1,13 @@
 // tfjs.test.js: xent against TensorFlow.js 4 (tfjs-core + the cpu backend,
 // gradients by tf.grad) for every loss TF.js has, on random and extreme
-// inputs (semantics.md section 5):
+// inputs (docs/semantics.md section 5):
 //   tf.losses.sigmoidCrossEntropy  <-> sigmoidCrossEntropyWithLogits, binaryCrossentropy({ fromLogits })
 //   tf.losses.softmaxCrossEntropy  <-> softmaxCrossEntropyWithLogits, categoricalCrossentropy({ fromLogits })
 //   softmaxCrossEntropy(oneHot(y)) <-> sparseSoftmaxCrossEntropyWithLogits, sparseCategoricalCrossentropy({ fromLogits })
 //   tfjs-layers' binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy
 //     (what tf.metrics.* and compile({ loss }) run) <-> the probability paths.
 // The three layers functions are composed here from tfjs-core ops exactly as
-// semantics.md section 5.2 describes their source (the sparse one has no
+// docs/semantics.md section 5.2 describes their source (the sparse one has no
 // tf.metrics export, and composing them exposes the documented differences);
 // values and gradients are still computed by TF.js kernels and autodiff. The
 // real tf.metrics functions are checked in tfjs-metrics.test.js. TF.js has no focal loss and no
@@ -52,7 +52,7 @@ function tfValueAndGrad(f, x, shape) {
 }
 const tfValues = (f) => tf.tidy(() => f().dataSync().slice());
 
-// tfjs-layers' losses (semantics.md 5.2), from tfjs-core ops.
+// tfjs-layers' losses (docs/semantics.md 5.2), from tfjs-core ops.
 const layers = {
   binaryCrossentropy(y, p) {
     const eps = tf.backend().epsilon();

@@ -1,7 +1,7 @@
 // panels/choose.js: the Choose panel: problem type, label encoding, model output,
 // the from_logits switch, batch and class counts, and the options that apply to
 // the resulting loss (label smoothing, class weights, pos_weight, focal
-// gamma/alpha, ignore class, reduction; semantics.md §2.1). Reads and writes
+// gamma/alpha, ignore class, reduction; docs/semantics.md §2.1). Reads and writes
 // the explorer state through ctx; called by xent-explorer.js.
 
 import { lossSpec } from '../model.js';

@@ -3,7 +3,7 @@
 // and its tangent, so the gradient reads as a slope; overlaid with the same
 // model under the flipped from_logits setting (the mistake, or its fix:
 // probabilities fed as logits = double activation; logits fed as probabilities
-// = clipping, semantics.md §7.2 M1/M2). One xent call per curve: every sample
+// = clipping, docs/semantics.md §7.2 M1/M2). One xent call per curve: every sample
 // point is a row of one batch. Called by xent-explorer.js.
 
 import { units, targetsPerExample } from '../state.js';

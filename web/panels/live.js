@@ -4,7 +4,7 @@
 // runs the setting through xent (model.js evaluate) and shows the model output,
 // the probabilities the loss works with, each example's loss, the reduced loss
 // and the gradient per class as signed bars, w.r.t. logits or probabilities
-// (semantics.md §4). Called by xent-explorer.js.
+// (docs/semantics.md §4). Called by xent-explorer.js.
 
 import { units } from '../state.js';
 import { evaluate, callText, fmt } from '../model.js';

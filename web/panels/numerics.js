@@ -3,7 +3,7 @@
 // or 1) beside Keras 3's clipped formula (written out here in JS), xent on the
 // same probability (clip at 1e-7: the gradient is exactly zero outside) and
 // xent from logits (finite everywhere); then the same for a 3-class softmax.
-// semantics.md §1 (clip bounds), §2.3, §4.1, §4.3, §8. Called by xent-explorer.js.
+// docs/semantics.md §1 (clip bounds), §2.3, §4.1, §4.3, §8. Called by xent-explorer.js.
 
 import { fmt } from '../model.js';
 

@@ -1,5 +1,5 @@
 // panels/recommend.js: the Recommended loss panel: xent.recommend's answer for
-// the Choose panel's situation (issue 4): the Keras class in large type, the
+// the Choose panel's situation: the Keras class in large type, the
 // last-layer activation, code tabs (Keras, tf.nn, TensorFlow.js, PyTorch,
 // xent) with a copy button, the explanation, alternatives and every warning.
 // Redraws only when the answer changes. Called by xent-explorer.js.
