@@ -1,19 +1,28 @@
 // index.d.ts: hand-written declarations of the xent JS API (js/index.js).
-// Semantics: docs/semantics.md (Keras 3 on TensorFlow, and tf.nn).
+// What each function computes: docs/semantics.md (Keras 3 on TensorFlow, and
+// tf.nn). Result types follow the options: `loss` is a number unless
+// `reduction: 'none'`, `grad` is a Float32Array when `gradient: true` (or the
+// caller's buffer when `out.grad` is given) and undefined otherwise.
+// tests/js/types.test.js compiles the README's examples against this file with
+// `tsc --strict` and checks that it declares exactly what index.js exports.
 
 /** The loaded module: the f32x4 SIMD build or the scalar build. */
 export type Backend = 'wasm-simd' | 'wasm';
+
+/** What `init({ wasm })` accepts as the module. */
+export type WasmSource = ArrayBuffer | ArrayBufferView | Response | URL | string | WebAssembly.Module;
 
 export interface InitOptions {
   /** Force a build: 'wasm' loads the scalar module even where SIMD works. */
   backend?: Backend;
   /**
    * The module itself, for setups that ship the .wasm file: its bytes, a
-   * fetch Response (or a promise of one), a URL (file: URLs work in Node) or a
-   * compiled WebAssembly.Module. Bytes that are not wasm (for example an HTML
-   * page served in its place) give a TypeError that says how to fix it.
+   * fetch Response, an absolute URL (file: URLs work in Node), a compiled
+   * WebAssembly.Module, or a promise of one of these. Bytes that are not wasm
+   * (for example an HTML page served in its place) give a TypeError that says
+   * how to fix it.
    */
-  wasm?: ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response> | URL | string | WebAssembly.Module;
+  wasm?: WasmSource | PromiseLike<WasmSource>;
 }
 
 /**
@@ -22,7 +31,7 @@ export interface InitOptions {
  * the same promise. Asking for another module replaces the loaded one (tensors
  * of the old one become unusable). Resolves to the backend name.
  */
-export declare function init(options?: InitOptions): Promise<Backend>;
+export declare function init(options?: InitOptions | null): Promise<Backend>;
 
 /** The loaded backend; undefined until init() resolves. */
 export declare let backend: Backend | undefined;
@@ -30,36 +39,58 @@ export declare let backend: Backend | undefined;
 /** True when this engine runs the WebAssembly SIMD instructions the SIMD build uses. */
 export declare function simdSupported(): boolean;
 
-/** Numbers as a flat typed array, a plain array, or nested arrays (shape inferred). */
-export type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int16Array | Uint16Array | Uint32Array | Int8Array | number[];
-export type NestedArray = number[] | NestedArray[];
-export type Input = NumericArray | NestedArray | Tensor;
+// ---- Inputs -------------------------------------------------------------------
+
+/** Typed arrays accepted as input (values are converted to float32, or to int32 for sparse labels). */
+export type TypedNumberArray =
+  | Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array
+  | Int8Array | Uint8Array | Uint8ClampedArray;
+/** A plain array of numbers, or nested arrays of them (rectangular; the shape is inferred). */
+export type NestedArray = readonly number[] | readonly NestedArray[];
+/** Any accepted array argument. */
+export type Input = TypedNumberArray | NestedArray | Tensor;
+
+export type TensorDtype = 'float32' | 'int32';
+/** The typed array a tensor's `data` is: Float32Array for 'float32', Int32Array for 'int32'. */
+export type TensorData<D extends TensorDtype> = D extends 'int32' ? Int32Array : Float32Array;
 
 /** An array in wasm memory, accepted by every function without a copy. */
-export interface Tensor {
+export interface Tensor<D extends TensorDtype = TensorDtype> {
   readonly shape: readonly number[];
-  readonly dtype: 'float32' | 'int32';
+  readonly dtype: D;
   readonly size: number;
   /** A view of the tensor's memory, re-created when the wasm memory grows: read it again rather than keeping it across calls that allocate. */
-  readonly data: Float32Array | Int32Array;
+  readonly data: TensorData<D>;
   readonly freed: boolean;
   /** Returns the memory. Using the tensor afterwards throws; freeing twice does nothing. */
   free(): void;
 }
 
-/** Allocates a zeroed tensor in wasm memory (needs init()). */
-export declare function tensor(shape: number | readonly number[], dtype?: 'float32' | 'int32'): Tensor;
+/** Allocates a zeroed tensor in wasm memory (needs init()); dtype 'float32' by default. */
+export declare function tensor<D extends TensorDtype = 'float32'>(shape: number | readonly number[], dtype?: D): Tensor<D>;
 
 /** Wasm memory in use: its size, the scratch arena's high-water mark, the live tensors. */
-export declare function memoryStats(): { memoryBytes: number; arenaBytes: number; liveTensors: number };
+export declare function memoryStats(): MemoryStats;
 
+export interface MemoryStats {
+  memoryBytes: number;
+  arenaBytes: number;
+  liveTensors: number;
+}
+
+// ---- Options --------------------------------------------------------------------
+
+/** docs/semantics.md 2.8. */
 export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight';
 
+/** A caller buffer for an output: a Float32Array (anywhere) or a float32 tensor. */
+export type OutBuffer = Float32Array | Tensor<'float32'>;
+
 export interface Out {
-  /** Receives the per-example losses (length batch; batch * classes for the sigmoid tf.nn ops). */
-  losses?: Float32Array | Tensor;
-  /** Receives the gradient (shaped like the prediction); implies gradient: true. */
-  grad?: Float32Array | Tensor;
+  /** Receives the per-example losses (length batch; batch * classes for the sigmoid tf.nn ops). Returned as `losses`. */
+  losses?: OutBuffer | null;
+  /** Receives the gradient (shaped like the prediction); implies gradient: true. Returned as `grad`. */
+  grad?: OutBuffer | null;
 }
 
 export interface CommonOptions {
@@ -68,7 +99,7 @@ export interface CommonOptions {
   /** [batch, classes] (or [..., classes]) for flat inputs; a flat prediction without it is one example. */
   shape?: readonly number[];
   /** Caller buffers for the outputs: a training loop then allocates nothing per step. */
-  out?: Out;
+  out?: Out | null;
 }
 
 export interface KerasOptions extends CommonOptions {
@@ -77,9 +108,9 @@ export interface KerasOptions extends CommonOptions {
   /** Default 'sum_over_batch_size'. With 'none', `loss` is undefined and `grad` is the gradient of the sum of `losses`. */
   reduction?: Reduction;
   /** One weight per example, or one number for all. */
-  sampleWeight?: number | NumericArray | Tensor;
+  sampleWeight?: number | Input;
   /** One weight per class (two for a single-column binary problem); an example's class is its label, else the argmax of its yTrue row. */
-  classWeight?: NumericArray | Tensor;
+  classWeight?: Input;
 }
 
 export interface SmoothingOptions extends KerasOptions {
@@ -95,79 +126,131 @@ export interface SparseOptions extends KerasOptions {
 export interface BinaryFocalOptions extends SmoothingOptions {
   /** Weight of class 1 when applyClassBalancing, in [0, 1] (default 0.25). */
   alpha?: number;
-  /** Focusing parameter, >= 0 (default 2). */
+  /** Focusing parameter, finite and >= 0 (default 2). */
   gamma?: number;
+  /** Multiply by alpha for positives and 1 - alpha for negatives (default false). */
   applyClassBalancing?: boolean;
 }
 
 export interface CategoricalFocalOptions extends SmoothingOptions {
   /** In [0, 1] (default 0.25). */
   alpha?: number;
-  /** >= 0 (default 2). */
+  /** Finite and >= 0 (default 2). */
   gamma?: number;
 }
 
-export interface KerasResult {
+// ---- Results: their types follow the options ---------------------------------------
+
+/** T[K] when T has the key K, else undefined; distributes over unions (and undefined). */
+type Field<T, K extends PropertyKey> = T extends unknown ? (K extends keyof T ? T[K] : undefined) : never;
+/** true when a value of T can be absent (undefined or null). */
+type MayLack<T> = undefined extends T ? true : null extends T ? true : false;
+
+type OutField<O, K extends 'losses' | 'grad'> = Field<Field<O, 'out'>, K>;
+
+/** `loss` for options O: undefined with reduction 'none', else a number. */
+export type LossOf<O> = [Field<O, 'reduction'>] extends ['none']
+  ? undefined
+  : 'none' extends Field<O, 'reduction'> ? number | undefined : number;
+
+/** `losses` for options O: the caller's out.losses when given, else a new Float32Array. */
+export type LossesOf<O> =
+  | Exclude<OutField<O, 'losses'>, undefined | null>
+  | (MayLack<OutField<O, 'losses'>> extends true ? Float32Array : never);
+
+/**
+ * `grad` for options O: the caller's out.grad when given, else a new
+ * Float32Array with gradient: true, else undefined.
+ */
+export type GradOf<O> =
+  | Exclude<OutField<O, 'grad'>, undefined | null>
+  | (MayLack<OutField<O, 'grad'>> extends true
+      ? (true extends Field<O, 'gradient'> ? Float32Array : never)
+        | ([Exclude<Field<O, 'gradient'>, true>] extends [never] ? never : undefined)
+      : never);
+
+/** What a Keras loss returns for options O (docs/semantics.md 2.8 and 4). */
+export interface KerasResult<O = KerasOptions> {
   /** The reduced loss; undefined with reduction 'none'. */
-  loss: number | undefined;
+  loss: LossOf<O>;
   /** Per-example losses, already weighted (Keras with reduction 'none'). */
-  losses: Float32Array | Tensor;
+  losses: LossesOf<O>;
   /** d loss / d yPred (the logits when fromLogits), when asked for. */
-  grad: Float32Array | Tensor | undefined;
+  grad: GradOf<O>;
 }
 
-export interface NnResult {
-  losses: Float32Array | Tensor;
+/** What a tf.nn op returns for options O. */
+export interface NnResult<O = CommonOptions> {
+  /** One loss per row (softmax ops) or per element (sigmoid ops). */
+  losses: LossesOf<O>;
   /** Gradient of the sum of `losses` with respect to the logits, when asked for. */
-  grad: Float32Array | Tensor | undefined;
+  grad: GradOf<O>;
 }
+
+// ---- Keras losses (docs/semantics.md 2.3-2.6) ----------------------------------------
 
 /** Keras binary_crossentropy: elementwise, then the mean over the last axis. */
-export declare function binaryCrossentropy(yTrue: Input, yPred: Input, options?: SmoothingOptions): KerasResult;
+export declare function binaryCrossentropy<O extends SmoothingOptions = {}>(yTrue: Input, yPred: Input, options?: O | null): KerasResult<O>;
 /** Keras categorical_crossentropy: one-hot or soft labels. */
-export declare function categoricalCrossentropy(yTrue: Input, yPred: Input, options?: SmoothingOptions): KerasResult;
-/** Keras sparse_categorical_crossentropy: integer labels, one per row. */
-export declare function sparseCategoricalCrossentropy(yTrue: Input | number, yPred: Input, options?: SparseOptions): KerasResult;
+export declare function categoricalCrossentropy<O extends SmoothingOptions = {}>(yTrue: Input, yPred: Input, options?: O | null): KerasResult<O>;
+/** Keras sparse_categorical_crossentropy: integer labels, one per row (a single number is one label). */
+export declare function sparseCategoricalCrossentropy<O extends SparseOptions = {}>(yTrue: Input | number, yPred: Input, options?: O | null): KerasResult<O>;
 /** Keras binary_focal_crossentropy. */
-export declare function binaryFocalCrossentropy(yTrue: Input, yPred: Input, options?: BinaryFocalOptions): KerasResult;
+export declare function binaryFocalCrossentropy<O extends BinaryFocalOptions = {}>(yTrue: Input, yPred: Input, options?: O | null): KerasResult<O>;
 /** Keras categorical_focal_crossentropy. */
-export declare function categoricalFocalCrossentropy(yTrue: Input, yPred: Input, options?: CategoricalFocalOptions): KerasResult;
+export declare function categoricalFocalCrossentropy<O extends CategoricalFocalOptions = {}>(yTrue: Input, yPred: Input, options?: O | null): KerasResult<O>;
+
+// ---- tf.nn ops (docs/semantics.md 3.1-3.4) --------------------------------------------
 
 /** tf.nn.sigmoid_cross_entropy_with_logits: elementwise losses. */
-export declare function sigmoidCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
+export declare function sigmoidCrossEntropyWithLogits<O extends CommonOptions = {}>(labels: Input, logits: Input, options?: O | null): NnResult<O>;
 /** tf.nn.weighted_cross_entropy_with_logits: elementwise; posWeight finite. */
-export declare function weightedCrossEntropyWithLogits(labels: Input, logits: Input, posWeight: number, options?: CommonOptions): NnResult;
+export declare function weightedCrossEntropyWithLogits<O extends CommonOptions = {}>(labels: Input, logits: Input, posWeight: number, options?: O | null): NnResult<O>;
 /** tf.nn.softmax_cross_entropy_with_logits: one loss per row, soft labels. */
-export declare function softmaxCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
+export declare function softmaxCrossEntropyWithLogits<O extends CommonOptions = {}>(labels: Input, logits: Input, options?: O | null): NnResult<O>;
 /** tf.nn.sparse_softmax_cross_entropy_with_logits: one loss per row, integer labels. */
-export declare function sparseSoftmaxCrossEntropyWithLogits(labels: Input | number, logits: Input, options?: CommonOptions): NnResult;
+export declare function sparseSoftmaxCrossEntropyWithLogits<O extends CommonOptions = {}>(labels: Input | number, logits: Input, options?: O | null): NnResult<O>;
+
+// ---- Inspecting data and recommending a loss (docs/semantics.md 7) -----------------------
+
+export type Problem = 'binary' | 'multiclass' | 'multilabel';
+export type LabelEncoding = 'binary01' | 'integer' | 'onehot' | 'soft' | 'multihot';
+export type OutputKind = 'logits' | 'sigmoid' | 'softmax';
+export type Framework = 'keras' | 'tfnn' | 'tfjs' | 'pytorch';
+/** The JS API's loss functions, by name. */
+export type LossFunctionName =
+  | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy'
+  | 'binaryFocalCrossentropy' | 'categoricalFocalCrossentropy'
+  | 'sigmoidCrossEntropyWithLogits' | 'weightedCrossEntropyWithLogits'
+  | 'softmaxCrossEntropyWithLogits' | 'sparseSoftmaxCrossEntropyWithLogits';
 
 /** What labels and predictions look like (one pass of the C core), classified. */
 export interface Inspection {
-  labels: 'integer' | 'binary01' | 'onehot' | 'multihot' | 'soft' | 'unknown';
-  output: 'logits' | 'sigmoid' | 'softmax' | 'unknown';
+  /** The most specific encoding most rows follow; 'unknown' when fewer than half follow any. */
+  labels: LabelEncoding | 'unknown';
+  /** Rows summing to 1 look softmax-like, rows in [0, 1] sigmoid-like, others are logits; 'unknown' for an empty batch. */
+  output: OutputKind | 'unknown';
+  /** [min, max] over the finite label values. */
   labelRange: [number, number];
+  /** [min, max] over the finite predictions. */
   predRange: [number, number];
   rowsBreakingLabelPattern: number;
   rowsBreakingOutputPattern: number;
+  /** For soft labels: whether the rows are distributions (sum to 1). */
   softRowsSumTo1: boolean;
+  /** Integer labels outside [0, classes). */
   labelOutOfRange: boolean;
   rows: number;
   labelCols: number;
   classes: number;
   labelNonfinite: number;
   predNonfinite: number;
+  /** Plain sentences about what was seen. */
   notes: string[];
-  [key: string]: unknown;
 }
 
 /** Reads the data (labels [batch] or [batch, classes]; predictions [batch, classes]); needs init(). */
-export declare function inspect(yTrue: Input, yPred: Input, options?: { shape?: readonly number[] }): Inspection;
-
-export type Problem = 'binary' | 'multiclass' | 'multilabel';
-export type LabelEncoding = 'binary01' | 'integer' | 'onehot' | 'soft' | 'multihot';
-export type OutputKind = 'logits' | 'sigmoid' | 'softmax';
-export type Framework = 'keras' | 'tfnn' | 'tfjs' | 'pytorch';
+export declare function inspect(yTrue: Input, yPred: Input, options?: { shape?: readonly number[] } | null): Inspection;
 
 export interface Situation {
   problem?: Problem;
@@ -175,42 +258,122 @@ export interface Situation {
   output?: OutputKind;
   fromLogits?: boolean;
   framework?: Framework;
+  /** The loss in use, as code (e.g. "keras.losses.CategoricalCrossentropy()"), to check it. */
   currentLoss?: string;
   outputUnits?: number;
   numClasses?: number;
-  labelRange?: [number, number];
+  labelRange?: readonly [number, number];
   imbalanced?: boolean;
   noisyLabels?: boolean;
   hugeVocabulary?: boolean;
   paddingLabel?: number;
   denseTargets?: boolean;
+  /** An inspect() result to use instead of data. */
+  inspection?: Inspection;
   /** Data to inspect instead of (or to check) the declared encodings; needs init(). */
   yTrue?: Input;
   yPred?: Input;
   shape?: readonly number[];
 }
 
+export type Severity = 'error' | 'warning' | 'info';
+
 export interface Warning {
+  /** A stable identifier, e.g. 'double-activation'. */
   id: string;
-  severity: string;
+  severity: Severity;
   message: string;
 }
 
-export interface Recommendation {
-  keras: { className: string; args: Record<string, unknown>; code: string };
-  tfnn: { code: string };
-  tfjs: { code: string };
-  pytorch: { code: string; note?: string };
-  xent: { fn: string; options: Record<string, unknown> };
+export interface KerasCode {
+  className: string;
+  args: Record<string, unknown>;
+  /** Python code constructing the loss. */
+  code: string;
+}
+
+export interface Code {
+  code: string;
+  note?: string;
+}
+
+export interface XentCall {
+  fn: LossFunctionName;
+  options: Record<string, unknown>;
+}
+
+export interface LabelTransform {
+  id: string;
+  text: string;
+}
+
+export interface Alternative {
+  summary: string;
+  keras: KerasCode;
+  xent: XentCall;
   activation: string;
+  labelTransform: LabelTransform | null;
+}
+
+/** How a situation is judged by the decision table. */
+export type Verdict = 'correct' | 'works' | 'mismatch' | 'invalid';
+
+export interface Recommendation {
+  keras: KerasCode;
+  tfnn: Code;
+  tfjs: Code;
+  pytorch: Code;
+  xent: XentCall;
+  /** The model's last layer, in words. */
+  activation: string;
+  /** Output units: '1', '2' or 'C'. */
+  units: string;
   explanation: string;
-  alternatives: unknown[];
+  alternatives: Alternative[];
   warnings: Warning[];
-  [key: string]: unknown;
+  /** The framework shown first (situation.framework, else 'keras') and the order of all four. */
+  lead: Framework;
+  order: Framework[];
+  verdict: Verdict;
+  /** What to change when the situation is not correct as declared. */
+  change: string | null;
+  labelTransform: LabelTransform | null;
+  /** The decision table row's key, 'problem/labels/output'. */
+  row: string;
+  situation: { problem: Problem; labels: LabelEncoding; output: OutputKind };
 }
 
 /** Which loss to use, with code for four frameworks and every mistake named. Works before init() unless given data. */
 export declare function recommend(situation: Situation): Recommendation;
 
+/** One row of the decision table: a problem x labels x output combination. */
+export interface DecisionRow {
+  key: string;
+  problem: Problem;
+  labels: LabelEncoding;
+  output: OutputKind;
+  verdict: Verdict;
+  /** The loss recipe's id, e.g. 'scce-logits'. */
+  loss: string;
+  labelTransform: string | null;
+  activation: string;
+  units: string;
+  change: string | null;
+  warnings: readonly { id: string; severity: Severity }[];
+  alternatives: readonly { loss: string; summary: string; labelTransform: string | null; activation: string }[];
+  /** Overrides for a given number of output units. */
+  byUnits: Readonly<Record<string, {
+    loss: string;
+    labelTransform: string | null;
+    activation: string;
+    units: string;
+    why: string;
+    verdict?: Verdict;
+    change?: string;
+    warnings?: readonly { id: string; severity: Severity }[];
+  }>>;
+  why: string;
+}
+
 /** The recommender's decision table: every problem x labels x output combination. */
-export declare const DECISION_TABLE: readonly Record<string, unknown>[];
+export declare const DECISION_TABLE: readonly DecisionRow[];

@@ -1,0 +1,114 @@
+// results.ts: compiled by tests/js/types.test.js with tsc --strict. The result
+// types of js/index.d.ts follow the options (docs/semantics.md 2.8, 4): `loss`
+// is a number unless reduction is 'none', `grad` is a Float32Array with
+// gradient: true, the caller's buffer with out.grad, else undefined; `losses`
+// is the caller's out.losses or a Float32Array. Lines under @ts-expect-error
+// must not compile (tsc reports an unused directive otherwise).
+import * as xent from 'xent';
+import { exact } from './check.js';
+
+await xent.init();
+const y = [[0, 1, 0]];
+const z = [[0.2, 1.5, -0.3]];
+
+// Reductions give a number, usable without a cast.
+const a = xent.categoricalCrossentropy(y, z, { fromLogits: true, gradient: true });
+exact<typeof a.loss, number>(true);
+exact<typeof a.grad, Float32Array>(true);
+exact<typeof a.losses, Float32Array>(true);
+const next: number = a.loss + 1;
+const first: number = a.losses[0];
+const grads: number[] = Array.from(a.grad);
+void next, first, grads;
+
+for (const reduction of ['sum', 'sum_over_batch_size', 'mean_with_sample_weight'] as const) {
+  const r = xent.binaryCrossentropy(y, z, { reduction });
+  exact<typeof r.loss, number>(true);
+}
+
+// reduction 'none': loss is undefined.
+const none = xent.sparseCategoricalCrossentropy([1], z, { reduction: 'none', fromLogits: true });
+exact<typeof none.loss, undefined>(true);
+exact<typeof none.grad, undefined>(true);
+// @ts-expect-error: loss is undefined with reduction 'none'
+none.loss + 1;
+
+// No options, empty options, gradient: false: no grad.
+const plain = xent.binaryCrossentropy(y, z);
+exact<typeof plain.grad, undefined>(true);
+exact<typeof plain.loss, number>(true);
+const off = xent.binaryFocalCrossentropy(y, z, { gradient: false, gamma: 1 });
+exact<typeof off.grad, undefined>(true);
+// @ts-expect-error: no gradient was asked for
+Array.from(plain.grad);
+
+// out.grad: the result is the caller's buffer, of its type; it implies gradient: true.
+const gradTensor = xent.tensor([1, 3]);
+exact<typeof gradTensor, xent.Tensor<'float32'>>(true);
+exact<typeof gradTensor.data, Float32Array>(true);
+const t = xent.categoricalCrossentropy(y, z, { out: { grad: gradTensor } });
+exact<typeof t.grad, xent.Tensor<'float32'>>(true);
+const buf = new Float32Array(3);
+const losses = new Float32Array(1);
+const u = xent.sparseSoftmaxCrossEntropyWithLogits(1, z, { out: { grad: buf, losses } });
+exact<typeof u.grad, typeof buf>(true);
+exact<typeof u.losses, typeof losses>(true);
+const lossTensor = xent.tensor(1);
+const v = xent.softmaxCrossEntropyWithLogits(y, z, { out: { losses: lossTensor } });
+exact<typeof v.losses, xent.Tensor<'float32'>>(true);
+exact<typeof v.grad, undefined>(true);
+
+// tf.nn ops have no `loss` and no Keras options.
+const w = xent.weightedCrossEntropyWithLogits(y, z, 3, { gradient: true });
+exact<typeof w.grad, Float32Array>(true);
+// @ts-expect-error: the tf.nn ops return no reduced loss
+w.loss;
+// @ts-expect-error: the tf.nn ops take no reduction
+xent.sigmoidCrossEntropyWithLogits(y, z, { reduction: 'sum' });
+
+// Options typed as the wide interfaces give the wide results.
+const opts: xent.SmoothingOptions = { gradient: Math.random() > 0.5 };
+const wide = xent.binaryCrossentropy(y, z, opts);
+exact<typeof wide.loss, number | undefined>(true);
+exact<typeof wide.grad, Float32Array | xent.Tensor<'float32'> | undefined>(true);
+exact<typeof wide.losses, Float32Array | xent.Tensor<'float32'>>(true);
+// @ts-expect-error: may be undefined
+const maybe: Float32Array = wide.grad;
+void maybe;
+
+// Option names and values are checked.
+// @ts-expect-error: sparse categorical cross-entropy has no label smoothing
+xent.sparseCategoricalCrossentropy([1], z, { labelSmoothing: 0.1 });
+// @ts-expect-error: 'mean' is not a reduction xent accepts (docs/semantics.md 2.8)
+xent.categoricalCrossentropy(y, z, { reduction: 'mean' });
+// @ts-expect-error: a typo
+xent.categoricalCrossentropy(y, z, { fromLogit: true });
+// @ts-expect-error: an int32 tensor cannot receive a gradient
+xent.categoricalCrossentropy(y, z, { out: { grad: xent.tensor([1, 3], 'int32') } });
+
+// Inputs: readonly and nested arrays, typed arrays, tensors; int32 tensors for labels.
+const labels = xent.tensor([2], 'int32');
+exact<typeof labels.data, Int32Array>(true);
+const frozen = [[0, 1, 0]] as const;
+xent.categoricalCrossentropy(frozen, new Float64Array([0.1, 0.7, 0.2]), { shape: [1, 3] as const });
+xent.sparseCategoricalCrossentropy(labels, new Uint8Array(6), { shape: [2, 3], sampleWeight: 2, classWeight: [1, 2, 3] });
+// @ts-expect-error: strings are not numbers
+xent.binaryCrossentropy(['1'], [0.5]);
+// @ts-expect-error: BigInt arrays are rejected at run time too
+xent.binaryCrossentropy(new BigInt64Array(1), [0.5]);
+
+// init, inspect, recommend.
+const backend: 'wasm-simd' | 'wasm' = await xent.init({ backend: 'wasm' });
+exact<typeof xent.backend, xent.Backend | undefined>(true);
+// @ts-expect-error: there is no such backend
+xent.init({ backend: 'webgl' });
+const seen = xent.inspect([1, 0], [[0.3, 0.7], [0.9, 0.1]]);
+exact<typeof seen.labels, xent.LabelEncoding | 'unknown'>(true);
+const rec = xent.recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', yTrue: [1], yPred: z });
+exact<typeof rec.xent.fn, xent.LossFunctionName>(true);
+const severities: ('error' | 'warning' | 'info')[] = rec.warnings.map((x) => x.severity);
+// @ts-expect-error: not a problem the recommender knows
+xent.recommend({ problem: 'regression' });
+const row = xent.DECISION_TABLE[0];
+exact<typeof row.verdict, xent.Verdict>(true);
+void backend, severities;
