@@ -112,3 +112,17 @@ xent.recommend({ problem: 'regression' });
 const row = xent.DECISION_TABLE[0];
 exact<typeof row.verdict, xent.Verdict>(true);
 void backend, severities;
+
+// Forms the code accepts that the earlier declarations rejected.
+xent.binaryCrossentropy(new Uint8ClampedArray([0, 1]), new Float32Array([0.3, 0.6]), null);
+const nullOut = xent.binaryCrossentropy(y, z, { out: { grad: null, losses: null } });
+exact<typeof nullOut.grad, undefined>(true);
+exact<typeof nullOut.losses, Float32Array>(true);
+xent.binaryCrossentropy(y, z, { sampleWeight: [[1]], classWeight: new Float64Array([1, 2, 3]) });
+void xent.init({ wasm: Promise.resolve(new Uint8Array(8)) });
+void xent.init(null);
+xent.recommend({ inspection: seen, problem: 'binary' });
+exact<typeof rec.units, string>(true);
+exact<typeof rec.lead, xent.Framework>(true);
+// @ts-expect-error: inspect() results have no other fields
+seen.labelMin;
