@@ -8,10 +8,10 @@ export const VERDICTS = Object.freeze(['correct', 'works', 'mismatch', 'invalid'
 
 /* What each verdict means, in the words the CLI and the explorer print. */
 const TEXT = {
-  correct: 'correct',
+  correct: 'is correct',
   works: 'works, after the change noted',
   mismatch: 'runs, but trains something other than intended (see the warnings)',
-  invalid: 'wrong: fix the errors below before training',
+  invalid: 'has a mistake: fix the errors below before training',
 };
 
 /* verdictOf(warnings, change): 'invalid' when any warning is an error,
