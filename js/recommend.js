@@ -328,6 +328,13 @@ function fillFromInspection(s) {
   return f;
 }
 
+/* Flat labels and flat predictions of the same length are one prediction per
+ * example, [n, 1] (the API alone would read a flat yPred as one row). */
+const flat = (v) => ArrayBuffer.isView(v) || (Array.isArray(v) && !Array.isArray(v[0]));
+function columnShape(yTrue, yPred) {
+  return flat(yTrue) && flat(yPred) && yTrue.length === yPred.length && yPred.length > 1 ? [yPred.length, 1] : undefined;
+}
+
 /* recommend(situation[, { inspect }]): the recommendation for a situation (see
  * index.d.ts). When the situation carries yTrue/yPred instead of
  * an inspection, `inspect(yTrue, yPred, { shape })` (the wasm-backed
@@ -338,7 +345,7 @@ export function recommend(situation, { inspect } = {}) {
   if ((s.yTrue !== undefined || s.yPred !== undefined) && s.inspection === undefined) {
     if (s.yTrue === undefined || s.yPred === undefined) throw new TypeError('situation.yTrue and situation.yPred must be given together');
     if (typeof inspect !== 'function') throw new TypeError('situation.yTrue/yPred need the data inspector: call xent.recommend from the package entry after await xent.init()');
-    s = { ...s, inspection: inspect(s.yTrue, s.yPred, s.shape ? { shape: s.shape } : {}) };
+    s = { ...s, inspection: inspect(s.yTrue, s.yPred, { shape: s.shape ?? columnShape(s.yTrue, s.yPred) }) };
   }
   s = fillFromInspection(s);
   const units = s.outputUnits ?? (s.inspection && s.inspection.classes);
