@@ -178,7 +178,6 @@ function text(r) {
   const lead = r[r.lead];
   out.push(`Recommended (${LABEL_OF[r.lead]}): ${lead.code}`);
   out.push(`Verdict:     ${r.verdict}: your setup ${r.verdictText}`);
-  if (r.keras.fit) out.push(`Class weights: ${r.keras.fit}`);
   out.push(`Last layer:  ${r.activation}`);
   if (r.labelTransform) out.push(`Labels:      ${r.labelTransform.text}`);
   if (r.change) out.push(`Change:      ${r.change}`);

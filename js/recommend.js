@@ -38,7 +38,9 @@ export const WARNINGS = Object.freeze({
   'label-out-of-range': { severity: 'error', message: (c) => `Labels span [${c.labelRange[0]}, ${c.labelRange[1]}] but the valid class indices are [0, ${c.classes})${c.labelRange[0] === 1 && c.labelRange[1] === c.classes ? ' (these look 1-based: subtract 1)' : ''}. TensorFlow on CPU raises "InvalidArgumentError: Received a label value of ${c.labelRange[1] >= c.classes ? c.labelRange[1] : c.labelRange[0]} which is outside the valid range of [0, ${c.classes})"; on GPU or under XLA the loss and the whole gradient row are NaN and training continues; Keras on JAX gives loss 0 silently; PyTorch raises "Target ... is out of bounds". Remap the labels, widen the last layer, or pass the void value as ignore_class.` },
   'labels-not-in-0-1': { severity: 'error', message: (c) => `Binary targets must lie in [0, 1], but they span [${c.labelRange[0]}, ${c.labelRange[1]}] (-1/+1 labels?). Keras raises nothing: with logits the loss for y = -1 is unbounded below and training diverges to -infinity. Map the labels with (y + 1) / 2.` },
   'unstable-hand-written-loss': { severity: 'warning', message: () => 'A hand-written -sum(y * log(p)) gives log(0) = -Infinity and then NaN (0 * -Infinity) as soon as a probability underflows to 0, and its gradient 1/p explodes before that. Use the library loss from the logits, which computes log-softmax (or log-sigmoid) stably.' },
-  imbalance: { severity: 'info', message: (c) => (c.family === 'binary'
+  imbalance: { severity: 'info', message: (c) => (c.family === 'binary' && c.problem === 'multilabel'
+    ? 'Imbalanced labels: keep the recommended loss and up-weight each label\'s positives with its own pos_weight = n_neg / n_pos: tf.nn.weighted_cross_entropy_with_logits(labels=y, logits=z, pos_weight=[w_0, ..., w_C-1]) (in Keras, inside a custom loss), nn.BCEWithLogitsLoss(pos_weight=torch.tensor([w_0, ...])); xent: weightedCrossEntropyWithLogits takes one pos_weight, so call it per label column or weight the examples with sampleWeight. Keras\' class_weight gives each example the weight of one class (the argmax of its multi-hot row), which does not fit multi-label targets. Focal loss (BinaryFocalCrossentropy(gamma=2.0)) is the alternative when easy negatives dominate; with apply_class_balancing=True its alpha weights the positives and 1 - alpha the negatives, so alpha=0.25 down-weights the rare positives.'
+    : c.family === 'binary'
     ? `Imbalanced classes: keep the recommended loss and weight the rare class. Keras: model.fit(..., class_weight={0: 1.0, 1: n_neg / n_pos}); tf.nn.weighted_cross_entropy_with_logits(labels=y, logits=z, pos_weight=n_neg / n_pos) and nn.BCEWithLogitsLoss(pos_weight=torch.tensor([n_neg / n_pos])) weight the positive term only, which on 0/1 labels is the same thing; xent: classWeight: [1, n_neg / n_pos] (or weightedCrossEntropyWithLogits). Focal loss is the alternative for extreme imbalance with many easy negatives (dense detection): BinaryFocalCrossentropy(gamma=2.0) down-weights well-classified examples; with apply_class_balancing=True, alpha is the weight of the positive class and 1 - alpha of the negatives, so alpha=0.25 (the detection paper's choice, tuned together with gamma=2) down-weights the rare positives, and alpha above 0.5 up-weights them.`
     : `Imbalanced classes: keep the recommended loss and weight the classes about inversely to their frequency: model.fit(..., class_weight={class: weight}) (xent: classWeight; PyTorch: nn.CrossEntropyLoss(weight=torch.tensor([...]))). Keras divides the weighted sum by the batch size, PyTorch's default mean by the sum of the weights, so the two report different numbers for the same weights (the gradients differ by a per-batch factor). CategoricalFocalCrossentropy(gamma=2.0) is the alternative when many easy examples drown the hard ones; its alpha is one number for every class, so it scales the loss and does not rebalance classes.`) },
   'huge-vocabulary': { severity: 'info', message: (c) => `With tens of thousands of classes the full softmax dominates training time: train with tf.nn.sampled_softmax_loss or tf.nn.nce_loss (they need the last layer's weights and inputs, and the classes sorted by frequency for the default log-uniform sampler), and evaluate with the full softmax loss recommended here, since the sampled losses are biased estimates.${c.labels === 'onehot' || c.labels === 'soft' ? ' Store integer labels, not one-hot rows: a one-hot row costs 4 bytes per class.' : ''}` },
@@ -186,24 +188,27 @@ function build(lossId, c) {
   if (smooth) args.label_smoothing = smooth;
   if (ignore !== undefined) args.ignore_class = ignore;
   const keras = { className: L.keras.className, args, code: `keras.losses.${L.keras.className}(${pyArgs(args)})` };
-  if (imb) {
+  const multilabel = binary && c.problem === 'multilabel';
+  if (imb && multilabel) {
+    keras.note = 'Keras has no pos_weight and its class_weight gives each example the weight of one class (the argmax of the row), which does not fit multi-label targets: use tf.nn.weighted_cross_entropy_with_logits with one pos_weight per label in a custom loss.';
+  } else if (imb) {
     keras.fit = binary ? 'model.fit(x, y, class_weight={0: 1.0, 1: n_neg / n_pos})' : 'model.fit(x, y, class_weight={0: w0, 1: w1, ...})';
     keras.note = binary
       ? 'class_weight gives each example the weight of its class; with 0/1 labels, weight 1 for negatives and n_neg / n_pos for positives equals pos_weight.'
       : 'class_weight gives each example the weight of its class (its index, or the argmax of its one-hot row), about inversely proportional to the class frequency.';
   }
 
-  let tfnn = imb && binary && L.fromLogits ? 'tf.nn.weighted_cross_entropy_with_logits(labels=y, logits=z, pos_weight=n_neg / n_pos)' : L.tfnn;
+  let tfnn = imb && binary && L.fromLogits ? `tf.nn.weighted_cross_entropy_with_logits(labels=y, logits=z, pos_weight=${multilabel ? 'pos_weights' : 'n_neg / n_pos'})` : L.tfnn;
   const tfnnNotes = [L.tfnnNote, smooth ? 'Smooth the labels first: y * (1 - 0.1) + 0.1 / num_classes (binary: + 0.05).' : '', ignore !== undefined ? `Mask positions whose label is ${ignore}: multiply by tf.cast(y != ${ignore}, tf.float32) (after replacing those labels by 0) and divide by the mask's sum.` : '',
     imb && !(binary && L.fromLogits) ? 'Weight by class: multiply each example\'s loss by the weight of its class, tf.gather(class_weights, labels), before the mean.' : ''];
   if (c.paddingLabel !== undefined && L.family === 'sparse') tfnn = tfnn.replace('labels=y', `labels=tf.where(y == ${ignore}, 0, y)`);
   let tfjs = c.classes !== undefined ? L.tfjs.replace('numClasses', String(c.classes)) : L.tfjs;
   if (smooth && tfjs.startsWith('tf.losses.') && !tfjs.startsWith('tf.losses.logLoss')) tfjs = tfjs.replace(/\)$/, `, undefined, ${smooth})`);
   if (imb && tfjs.startsWith('tf.losses.')) tfjs = tfjs.replace(/\)$/, tfjs.includes('undefined') ? ')' : ', weights)').replace(', undefined,', ', weights,');
-  const tfjsNotes = [L.tfjsNote, imb ? (tfjs.includes('weights') ? 'weights: one per example, the weight of its class (n_neg / n_pos for positives, 1 for negatives); or model.fit(x, y, { classWeight }).' : 'Weight by class with model.fit(x, y, { classWeight: {0: w0, 1: w1, ...} }).') : '',
+  const tfjsNotes = [L.tfjsNote, imb ? (multilabel ? 'weights: one per element, n_neg / n_pos of its label where y = 1, else 1 (TF.js has no pos_weight).' : tfjs.includes('weights') ? 'weights: one per example, the weight of its class (n_neg / n_pos for positives, 1 for negatives); or model.fit(x, y, { classWeight }).' : 'Weight by class with model.fit(x, y, { classWeight: {0: w0, 1: w1, ...} }).') : '',
     smooth && !tfjs.startsWith('tf.losses.softmax') && !tfjs.startsWith('tf.losses.sigmoid') ? 'Smooth y yourself: y * (1 - 0.1) + 0.1 / num_classes (binary: + 0.05).' : ''];
   const ptArgs = [];
-  if (imb) ptArgs.push(binary ? 'pos_weight=torch.tensor([n_neg / n_pos])' : 'weight=torch.tensor([w0, w1, ...])');
+  if (imb) ptArgs.push(multilabel ? 'pos_weight=torch.tensor([w_0, w_1, ...])' : binary ? 'pos_weight=torch.tensor([n_neg / n_pos])' : 'weight=torch.tensor([w0, w1, ...])');
   if (c.noisyLabels && L.pytorch === 'nn.CrossEntropyLoss()') ptArgs.push('label_smoothing=0.1');
   if (ignore !== undefined) ptArgs.push(`ignore_index=${ignore}`);
   const pytorch = { code: L.pytorch.replace('()', `(${ptArgs.join(', ')})`), note: [L.pytorchNote ?? 'Pass the logits (no activation in the model).',
@@ -215,7 +220,10 @@ function build(lossId, c) {
   if (smooth) options.labelSmoothing = smooth;
   if (ignore !== undefined) options.ignoreClass = ignore;
   const xent = { fn: L.xent.fn, options };
-  if (imb) xent.note = binary ? 'Add classWeight: [1, n_neg / n_pos] (one weight per class).' : 'Add classWeight: [w0, w1, ...] (one weight per class).';
+  if (imb) {
+    xent.note = multilabel ? 'Per-label pos_weight: xent.weightedCrossEntropyWithLogits(y, z, posWeight) takes one number, so call it per label column (or weight examples with sampleWeight).'
+      : binary ? 'Add classWeight: [1, n_neg / n_pos] (one weight per class).' : 'Add classWeight: [w0, w1, ...] (one weight per class).';
+  }
   return {
     keras,
     tfnn: withNote(tfnn, tfnnNotes),

@@ -59,7 +59,8 @@ export function optionRules(s) {
     'pos-weight': pw ? ON : off(family !== 'binary' ? 'pos_weight is for a sigmoid per output column (0/1 or multi-label targets).'
       : s.focal ? 'pos_weight and the focal loss are alternatives: turn focal off to use pos_weight.'
         : 'pos_weight needs logits (tf.nn.weighted_cross_entropy_with_logits): set from_logits=True.'),
-    'class-weight': pw && s['pos-weight'] !== 1 ? off('Class weights and pos_weight are alternatives: set pos_weight to 1 to use class weights.') : ON,
+    'class-weight': pw && s['pos-weight'] !== 1 ? off('Class weights and pos_weight are alternatives: set pos_weight to 1 to use class weights.')
+      : s.problem === 'multilabel' && units(s) > 1 ? off('Class weights give each example the weight of one class (the argmax of its row), which does not fit multi-label targets: use pos_weight.') : ON,
     'ignore-class': family === 'sparse' ? ON : off('ignore_class exists only for the sparse loss (integer labels).'),
   };
 }
