@@ -21,6 +21,8 @@ export function f32(v) {
 }
 // The same, always with a decimal point (a Python float, not an int).
 const pf = (v) => { const t = f32(v); return /[.e]/.test(t) || !Number.isFinite(Math.fround(v)) ? t : `${t}.0`; };
+// A float64 result of decimal arithmetic, printed without binary noise (1 - 0.7 is 0.3).
+const dec = (x) => Number(x.toPrecision(12));
 const rowsOf = (a, n, u) => Array.from({ length: n }, (_, i) => Array.from(a.slice(i * u, i * u + u), pf));
 const pyList = (rows) => `[${rows.map((r) => (Array.isArray(r) ? `[${r.join(', ')}]` : r)).join(', ')}]`;
 const py = (v) => (v === true ? 'True' : v === false ? 'False' : typeof v === 'string' ? `"${v}"` : String(v));
@@ -42,8 +44,8 @@ export function weighting(spec, y, n) {
 function smoothText(spec, lang) {
   const s = spec.labelSmoothing;
   if (!s) return '';
-  const add = spec.family === 'binary' ? s / 2 : `${s} / ${spec.u}`;
-  return lang === 'js' ? `.mul(${1 - s}).add(${add})` : ` * ${1 - s} + ${add}`;
+  const add = spec.family === 'binary' ? dec(s / 2) : `${s} / ${spec.u}`;
+  return lang === 'js' ? `.mul(${dec(1 - s)}).add(${add})` : ` * ${dec(1 - s)} + ${add}`;
 }
 
 
@@ -129,7 +131,7 @@ function tfjs(spec, d, notes) {
   const NONE = 'tf.Reduction.NONE';
   const clipP = 'tf.clipByValue(yPred, 1e-7, 1 - 1e-7)';
   const y = spec.family !== 'sparse' && spec.labelSmoothing && (spec.focal || spec.posWeight !== null || !fl) ? 'y' : 'yTrue';
-  if (y === 'y') L.push(`const y = tf.add(tf.mul(yTrue, ${1 - spec.labelSmoothing}), ${spec.family === 'binary' ? spec.labelSmoothing / 2 : spec.labelSmoothing / spec.u});  // label smoothing`);
+  if (y === 'y') L.push(`const y = tf.add(tf.mul(yTrue, ${dec(1 - spec.labelSmoothing)}), ${spec.family === 'binary' ? dec(spec.labelSmoothing / 2) : `${spec.labelSmoothing} / ${spec.u}`});  // label smoothing`);
   if (spec.focal && spec.family === 'binary') {
     L.push('// TF.js has no focal loss: Keras\' formula, written out.');
     L.push(fl ? `const bce = tf.losses.sigmoidCrossEntropy(${y}, yPred, undefined, 0, ${NONE});` : `const bce = tf.losses.logLoss(${y}, ${clipP}, undefined, 0, ${NONE});`);
@@ -233,7 +235,7 @@ function xentCode(spec, d, notes, call) {
       '  const m = Math.max(...row);', '  let sum = 0;', '  for (const r of row) sum += Math.exp(r - m);', '  return Math.exp(x - m) / sum;', '});');
   } else L.push('const yPred = z;');
   if (call.fn === 'weightedCrossEntropyWithLogits') {
-    const y = spec.labelSmoothing ? `yTrue.map((v) => v * ${1 - spec.labelSmoothing} + ${spec.labelSmoothing / 2})` : 'yTrue';
+    const y = spec.labelSmoothing ? `yTrue.map((v) => v * ${dec(1 - spec.labelSmoothing)} + ${dec(spec.labelSmoothing / 2)})` : 'yTrue';
     L.push(`const { losses } = xent.weightedCrossEntropyWithLogits(${y}, yPred, ${f32(spec.posWeight)}, { shape: [${d.n}, ${d.u}] });`,
       '// the op is per element: the mean over the units, then the reduction over the batch', 'let total = 0;',
       `for (let i = 0; i < ${d.n}; i++) {`, '  let acc = 0;', `  for (let j = 0; j < ${d.u}; j++) acc += losses[i * ${d.u} + j];`, `  total += acc / ${d.u};`, '}',

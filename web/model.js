@@ -59,7 +59,7 @@ const js = (v) => (Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string
 // The call as a line of JS, for display.
 export function callText(spec) {
   if (spec.fn === 'weightedCrossEntropyWithLogits') {
-    const y = spec.labelSmoothing ? `yTrue * ${1 - spec.labelSmoothing} + ${spec.labelSmoothing / 2}` : 'yTrue';
+    const y = spec.labelSmoothing ? `yTrue * ${Number((1 - spec.labelSmoothing).toPrecision(12))} + ${Number((spec.labelSmoothing / 2).toPrecision(12))}` : 'yTrue';
     return `xent.weightedCrossEntropyWithLogits(${y}, yPred, ${spec.posWeight})  // then the mean over classes, and the reduction over the batch`;
   }
   const opts = Object.entries(spec.options).map(([k, v]) => `${k}: ${js(v)}`).join(', ');
@@ -94,7 +94,9 @@ export function evaluate(xent, s, z, targets, n, override = {}) {
   if (spec.fn === 'weightedCrossEntropyWithLogits') {
     // tf.nn op, unreduced: per-example mean over the units, then the reduction.
     const sm = spec.labelSmoothing;
-    const y = sm ? yTrue.map((v) => v * (1 - sm) + 0.5 * sm) : yTrue;
+    // The smoothed labels exactly as the xent tab writes them (decimal constants).
+    const keep = Number((1 - sm).toPrecision(12)), add = Number((sm / 2).toPrecision(12));
+    const y = sm ? yTrue.map((v) => v * keep + add) : yTrue;
     const r = xent.weightedCrossEntropyWithLogits(y, out, spec.posWeight, { gradient: true, shape: [n, u] });
     const div = st.reduction === 'sum' ? 1 : n;
     losses = new Float32Array(n);

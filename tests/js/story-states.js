@@ -16,7 +16,7 @@ export const OPTION_STATES = {
   smoothing: { 'label-smoothing': 0.2 },
   focal: { focal: true, gamma: 1.5, alpha: 0.4 },
   balanced: { focal: true, gamma: 3, alpha: 0.7, 'class-balancing': true, 'label-smoothing': 0.1 },
-  posWeight: { 'pos-weight': 2.5, 'label-smoothing': 0.1 },
+  posWeight: { 'pos-weight': 2.5, 'label-smoothing': 0.7 },
   classWeight: { 'class-weight': [0.5, 3, 2, 1.5] },
   ignore: { 'ignore-class': 1, batch: 3 },
   sum: { reduction: 'sum', batch: 3 },
