@@ -6,7 +6,9 @@
 // input and the table says which z it shows; training ends with "Train
 // again", and a double softmax is captioned with its loss floor and its
 // smaller gradients; the verdict badge, the URL hash, the Classes select and
-// the label-smoothing slider agree with the state. Expected numbers come from
+// the label-smoothing slider agree with the state; multi-label one-hot rows
+// are computed and named as binary cross-entropy; the Choose panel disables
+// what the Live example does not apply. Expected numbers come from
 // the JS API or from formulas written here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -144,5 +146,32 @@ test('the badge, the URL hash, the Classes select and the smoothing slider agree
   assert.match(hash, /batch=3/);
   assert.doesNotMatch(hash, /output=sigmoid/);
   assert.equal(await shadow(page, 'return root.querySelector("[data-rec-verdict]").dataset.verdict'), 'correct');
+  await context.close();
+});
+
+test('multi-label with one-hot rows: the Live example computes and names the binary cross-entropy the recommendation names', async () => {
+  const { page, context } = await env.open('/web/index.html#problem=multilabel&labels=onehot&output=logits&from-logits=true&classes=3&batch=2&logits=1,-2,0.5,0.3,2,-1&targets=0,2');
+  const el = (sel) => page.locator(`xent-explorer ${sel}`);
+  assert.equal(await el('[data-rec-class]').textContent(), 'keras.losses.BinaryCrossentropy(from_logits=True)');
+  assert.equal(await el('[data-keras-call]').textContent(), 'keras.losses.BinaryCrossentropy(from_logits=True)');
+  const y = Float32Array.of(1, 0, 0, 0, 0, 1);
+  const z = Float32Array.of(1, -2, 0.5, 0.3, 2, -1);
+  const api = xent.binaryCrossentropy(y, z, { fromLogits: true, shape: [2, 3] });
+  close7(await el('[data-loss]').textContent(), api.loss, 'live loss vs binary cross-entropy on one-hot rows');
+  let ref = 0;
+  for (let k = 0; k < 6; k++) ref += Math.max(z[k], 0) - z[k] * y[k] + Math.log1p(Math.exp(-Math.abs(z[k])));
+  close7(await el('[data-loss]').textContent(), ref / 6, 'live loss vs float64');
+  await context.close();
+});
+
+test('the Choose panel disables exactly the options the Live example does not apply, and says why', async () => {
+  const { page, context } = await env.open('/web/index.html#problem=multiclass&labels=integer&output=logits&label-smoothing=0.3');
+  const el = (sel) => page.locator(`xent-explorer ${sel}`);
+  assert.equal(await el('input[data-key="label-smoothing"]').isDisabled(), true);
+  assert.equal(await el('input[data-key="focal"]').isDisabled(), true);
+  assert.equal(await el('select[data-key="ignore-class"]').isDisabled(), false);
+  assert.match(await el('[data-why]').textContent(), /SparseCategoricalCrossentropy has no label_smoothing/);
+  assert.match(await el('[data-rec-code]').textContent(), /Not applied: label-smoothing/);
+  assert.doesNotMatch(await el('[data-keras-call]').textContent(), /label_smoothing/);
   await context.close();
 });

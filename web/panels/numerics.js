@@ -104,7 +104,11 @@ export function mountNumerics(root, ctx) {
   return {
     update(s) {
       const z = s['numeric-logit'], y = s['numeric-label'];
-      if (root.getRootNode().activeElement !== q('[data-nz]')) q('[data-nz]').value = String(z);
+      // Once the box has lost focus it shows the z the table shows again.
+      if (root.getRootNode().activeElement !== box && box.value !== String(z)) {
+        box.value = String(z);
+        say('');
+      }
       q('[data-ny]').value = String(y);
       const key = `${z}|${y}`;
       if (key === last) return null;
