@@ -1,15 +1,11 @@
 /* verdict.js: the one rule that turns a recommendation's warnings into its
- * verdict (docs/semantics.md section 7.2), so the JS API, the CLI and the
+ * verdict (docs/semantics.md section 7.4), so the JS API, the CLI and the
  * explorer can never call a setup correct beside an error. Pure; called by
  * recommend.js (the `verdict` and `verdictText` of every recommendation). */
-
-/* Verdicts from best to worst. */
-export const VERDICTS = Object.freeze(['correct', 'works', 'mismatch', 'invalid']);
 
 /* What each verdict means, in the words the CLI and the explorer print. */
 const TEXT = {
   correct: 'is correct',
-  works: 'works, after the change noted',
   mismatch: 'runs, but trains something other than intended (see the warnings)',
   invalid: 'has a mistake: fix the errors below before training',
 };
