@@ -268,15 +268,24 @@ export interface Situation {
   hugeVocabulary?: boolean;
   paddingLabel?: number;
   denseTargets?: boolean;
-  /** An inspect() result to use instead of data. */
-  inspection?: Inspection;
-  /** Data to inspect instead of (or to check) the declared encodings; needs init(). */
+  /** Data to inspect instead of (or to check) the declared encodings; needs init().
+   *  Alone ({ yTrue, yPred }) it stands in for problem, labels and output. Flat
+   *  arrays of the same length are read as one prediction per example, [n, 1]. */
   yTrue?: Input;
   yPred?: Input;
   shape?: readonly number[];
+  /** What xent.inspect() returned for the data, given instead of yTrue/yPred:
+   *  the recommender checks the declared fields against it and fills the
+   *  undeclared ones from it. */
+  inspection?: Inspection;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
+
+/** 'correct' (no error, no warning, nothing to change), 'works' (after the
+ *  change named), 'mismatch' (a warning: trains, but not as intended),
+ *  'invalid' (an error). Decided from the warnings alone. */
+export type Verdict = 'correct' | 'works' | 'mismatch' | 'invalid';
 
 export interface Warning {
   /** A stable identifier, e.g. 'double-activation'. */
@@ -290,6 +299,9 @@ export interface KerasCode {
   args: Record<string, unknown>;
   /** Python code constructing the loss. */
   code: string;
+  /** The model.fit line with class weights, when the situation is imbalanced. */
+  fit?: string;
+  note?: string;
 }
 
 export interface Code {
@@ -300,6 +312,7 @@ export interface Code {
 export interface XentCall {
   fn: LossFunctionName;
   options: Record<string, unknown>;
+  note?: string;
 }
 
 export interface LabelTransform {
@@ -315,15 +328,19 @@ export interface Alternative {
   labelTransform: LabelTransform | null;
 }
 
-/** How a situation is judged by the decision table. */
-export type Verdict = 'correct' | 'works' | 'mismatch' | 'invalid';
-
 export interface Recommendation {
   keras: KerasCode;
   tfnn: Code;
   tfjs: Code;
   pytorch: Code;
   xent: XentCall;
+  verdict: Verdict;
+  /** The verdict as a phrase ("is correct", "works, after one change: ..."). */
+  verdictText: string;
+  /** What to change (a sentence), or null. */
+  change: string | null;
+  /** How the recommender read situation.currentLoss, when one was given. */
+  currentLoss?: { text: string; recognised: boolean; kind: string };
   /** The model's last layer, in words. */
   activation: string;
   /** Output units: '1', '2' or 'C'. */
@@ -334,9 +351,6 @@ export interface Recommendation {
   /** The framework shown first (situation.framework, else 'keras') and the order of all four. */
   lead: Framework;
   order: Framework[];
-  verdict: Verdict;
-  /** What to change when the situation is not correct as declared. */
-  change: string | null;
   labelTransform: LabelTransform | null;
   /** The decision table row's key, 'problem/labels/output'. */
   row: string;

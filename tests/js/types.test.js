@@ -127,6 +127,54 @@ test("web/define.d.ts declares exactly the runtime exports of 'xent/explorer'", 
   }
 });
 
+// The properties an exported interface of js/index.d.ts declares: name -> optional.
+function declaredFields(name) {
+  const { prog } = compile();
+  const checker = prog.getTypeChecker();
+  const source = prog.getSourceFile(join(ROOT, 'js/index.d.ts'));
+  const sym = checker.getExportsOfModule(checker.getSymbolAtLocation(source)).find((s) => s.name === name);
+  assert.ok(sym, `js/index.d.ts exports no ${name}`);
+  const fields = new Map();
+  for (const p of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(sym))) {
+    fields.set(p.name, (p.flags & ts.SymbolFlags.Optional) !== 0);
+  }
+  return fields;
+}
+
+// Every key of `value` is declared, and every required declared key is present.
+function fieldDrift(what, name, value, fields = declaredFields(name)) {
+  const undeclared = Object.keys(value).filter((k) => !fields.has(k));
+  const absent = [...fields].filter(([k, optional]) => !optional && !(k in value)).map(([k]) => k);
+  return [
+    ...undeclared.map((k) => `${what} has ${k}, which ${name} in js/index.d.ts does not declare`),
+    ...absent.map((k) => `${name} in js/index.d.ts declares ${k}, which ${what} lacks`),
+  ];
+}
+
+test('inspect(), recommend() and DECISION_TABLE rows have exactly the fields js/index.d.ts declares', async () => {
+  const xent = await import('xent');
+  await xent.init();
+  const drift = [];
+  drift.push(...fieldDrift('inspect()', 'Inspection', xent.inspect([[0, 1, 0]], [[2.1, -0.3, 0.7]])));
+  const situations = [
+    { problem: 'multiclass', labels: 'integer', output: 'softmax', fromLogits: true, imbalanced: true, paddingLabel: 255, currentLoss: 'keras.losses.CategoricalCrossentropy()' },
+    { problem: 'binary', labels: 'binary01', output: 'logits', imbalanced: true, framework: 'pytorch' },
+    { yTrue: [1, 0], yPred: [[0.3, 0.7], [0.9, 0.1]] },
+  ];
+  for (const s of situations) {
+    const r = xent.recommend(s);
+    drift.push(...fieldDrift('recommend()', 'Recommendation', r));
+    drift.push(...fieldDrift('recommend().keras', 'KerasCode', r.keras));
+    drift.push(...fieldDrift('recommend().xent', 'XentCall', r.xent));
+    for (const k of ['tfnn', 'tfjs', 'pytorch']) drift.push(...fieldDrift(`recommend().${k}`, 'Code', r[k]));
+    for (const a of r.alternatives) drift.push(...fieldDrift('an alternative', 'Alternative', a));
+    for (const w of r.warnings) drift.push(...fieldDrift('a warning', 'Warning', w));
+  }
+  const rowFields = declaredFields('DecisionRow');
+  for (const row of xent.DECISION_TABLE) drift.push(...fieldDrift(`DECISION_TABLE row ${row.key}`, 'DecisionRow', row, rowFields));
+  assert.deepEqual([...new Set(drift)], []);
+});
+
 test('the declared-exports comparison names a missing and an extra export', () => {
   assert.throws(() => compareExports("'xent'", 'js/index.d.ts', ['a', 'b'], ['a', 'c']),
     /'xent' exports c at run time but js\/index.d.ts does not declare it; js\/index.d.ts declares b but 'xent' does not export it/);
