@@ -1,0 +1,255 @@
+// tfjs.js: `xent/tfjs`, xent's nine losses on TensorFlow.js tensors
+// (docs/semantics.md sections 2-4 for the losses, section 5 for how TF.js
+// differs). Each function takes tf.Tensors and returns a tf.Tensor (a scalar
+// for the reductions, the batch shape, or for the elementwise tf.nn ops the
+// logits' shape, otherwise), differentiable with respect to the predictions
+// through tf.customGrad with xent's fused gradient; labels and weights are
+// constants. Data moves once each way: the predictions are read straight from
+// the TF.js backend's memory into xent's (on the wasm backend, from its heap;
+// on cpu, from its array; on webgl, after TF.js downloads them), and the
+// gradient goes back as one new tensor. Also acceptSparseLabels(model), which
+// lets tfjs-layers' model.fit take class-index targets with these losses.
+//
+// TF.js is an optional peer dependency: this module imports the user's
+// '@tensorflow/tfjs-core' (the one @tensorflow/tfjs, the backends and
+// tfjs-layers import too), so a bundle holds one TF.js; a page that loads
+// TF.js by script tags and cannot resolve the import gets the global `tf`.
+// The package's entry point for the "./tfjs" export; the main API (index.js)
+// does not import this file.
+
+import * as xent from './index.js';
+import { describe, rangeError, shapeString, typeError } from './errors.js';
+
+const tf = await loadTf();
+await xent.init();
+
+async function loadTf() {
+  let failure;
+  try {
+    const ns = await import('@tensorflow/tfjs-core');
+    const core = typeof ns.customGrad === 'function' ? ns : ns.default;
+    if (core && typeof core.customGrad === 'function') return core;
+    failure = new Error("'@tensorflow/tfjs-core' has no customGrad");
+  } catch (err) {
+    failure = err;
+  }
+  const global = globalThis.tf;
+  if (global && typeof global.customGrad === 'function' && typeof global.Tensor === 'function') return global;
+  throw new Error(
+    "xent/tfjs: cannot import '@tensorflow/tfjs-core', TensorFlow.js's core, which xent/tfjs needs " +
+      '(it is an optional peer dependency of xent; the main entry point, `xent`, works without it). ' +
+      'Fix: `npm install @tensorflow/tfjs-core` (or `npm install @tensorflow/tfjs`, which includes it; ' +
+      'add @tensorflow/tfjs-core explicitly with pnpm or Yarn Plug\'n\'Play) next to xent. In a page ' +
+      "without a bundler, map '@tensorflow/tfjs-core' in an import map, or load TF.js by a script tag " +
+      '(the global `tf`) before importing xent/tfjs.',
+    { cause: failure },
+  );
+}
+
+// ---- The losses: one entry each ------------------------------------------------
+// labels: 'dense' (the predictions' shape) or 'sparse' (one class index per row);
+// out: 'reduced' (Keras: a scalar, or per row with reduction 'none'), 'rows' (one
+// loss per row) or 'elements' (one per prediction); extra: positional arguments
+// between the predictions and the options (posWeight). The names of the
+// arguments are the main API's.
+
+const KERAS = { trueName: 'yTrue', predName: 'yPred', out: 'reduced', extra: 0 };
+const NN = { trueName: 'labels', predName: 'logits', extra: 0 };
+
+export const LOSSES = {
+  binaryCrossentropy: { ...KERAS, labels: 'dense' },
+  categoricalCrossentropy: { ...KERAS, labels: 'dense' },
+  sparseCategoricalCrossentropy: { ...KERAS, labels: 'sparse' },
+  binaryFocalCrossentropy: { ...KERAS, labels: 'dense' },
+  categoricalFocalCrossentropy: { ...KERAS, labels: 'dense' },
+  sigmoidCrossEntropyWithLogits: { ...NN, labels: 'dense', out: 'elements' },
+  weightedCrossEntropyWithLogits: { ...NN, labels: 'dense', out: 'elements', extra: 1 },
+  softmaxCrossEntropyWithLogits: { ...NN, labels: 'dense', out: 'rows' },
+  sparseSoftmaxCrossEntropyWithLogits: { ...NN, labels: 'sparse', out: 'rows' },
+};
+
+export const binaryCrossentropy = adapt('binaryCrossentropy');
+export const categoricalCrossentropy = adapt('categoricalCrossentropy');
+export const sparseCategoricalCrossentropy = adapt('sparseCategoricalCrossentropy');
+export const binaryFocalCrossentropy = adapt('binaryFocalCrossentropy');
+export const categoricalFocalCrossentropy = adapt('categoricalFocalCrossentropy');
+export const sigmoidCrossEntropyWithLogits = adapt('sigmoidCrossEntropyWithLogits');
+export const weightedCrossEntropyWithLogits = adapt('weightedCrossEntropyWithLogits');
+export const softmaxCrossEntropyWithLogits = adapt('softmaxCrossEntropyWithLogits');
+export const sparseSoftmaxCrossEntropyWithLogits = adapt('sparseSoftmaxCrossEntropyWithLogits');
+
+/** The TF.js namespace the losses use (the user's own). */
+export { tf };
+
+// Options the adapter sets itself from the tensors.
+const OWN_OPTIONS = { shape: 'the predictions tensor gives the shape', gradient: 'tf.grad and the optimizers ask for the gradient', out: 'the results are tensors' };
+const PRED_DTYPES = ['float32'];
+const DENSE_DTYPES = ['float32', 'int32', 'bool'];
+const SPARSE_DTYPES = ['int32', 'float32'];
+
+function adapt(name) {
+  const spec = LOSSES[name];
+  const call = xent[name];
+  const { trueName, predName } = spec;
+  return function loss(yTrue, yPred, ...rest) {
+    const extra = rest.slice(0, spec.extra);
+    const options = rest[spec.extra];
+    checkTensor(name, predName, yPred, PRED_DTYPES);
+    if (yPred.rank === 0) throw rangeError(name, `${predName} must have at least one dimension (the classes), got a scalar`);
+    checkTensor(name, trueName, yTrue, spec.labels === 'sparse' ? SPARSE_DTYPES : DENSE_DTYPES);
+    checkLabelShape(name, spec, yTrue, yPred);
+    const o = callOptions(name, options);
+    const predShape = yPred.shape;
+    const rowShape = predShape.slice(0, -1);
+    const perRow = spec.out === 'rows' || (spec.out === 'reduced' && o.reduction === 'none');
+    const outShape = spec.out === 'elements' ? predShape : perRow ? rowShape : [];
+    const weights = o.sampleWeight instanceof tf.Tensor || o.classWeight instanceof tf.Tensor;
+    const f = tf.customGrad((pred, save) => {
+      const wantGrad = gradientWanted();
+      o.gradient = wantGrad;
+      o.shape = predShape;
+      if (weights) readWeights(name, o, options);
+      // Reads right before the call: a TF.js allocation could move the wasm heap.
+      const labels = values(yTrue);
+      const r = call(labels, values(pred), ...extra, withGradOut(o, wantGrad, pred.size));
+      const value = outShape.length === 0 && spec.out !== 'elements' ? tf.scalar(r.loss) : tf.tensor(r.losses, outShape, 'float32');
+      if (wantGrad) save([tf.tensor(gradValues(r), predShape, 'float32')]);
+      return {
+        value,
+        gradFunc: (dy, saved) => (perRow ? tf.mul(saved[0], tf.expandDims(dy, -1)) : tf.mul(dy, saved[0])),
+      };
+    });
+    return f(yPred);
+  };
+}
+
+function checkTensor(fn, name, t, dtypes) {
+  if (!(t instanceof tf.Tensor)) {
+    throw typeError(fn, `${name} must be a tf.Tensor (xent/tfjs takes tensors; the main API, \`xent\`, takes arrays), got ${describe(t)}`);
+  }
+  if (t.isDisposed) throw typeError(fn, `${name} is a tf.Tensor that was disposed`);
+  if (!dtypes.includes(t.dtype)) {
+    throw typeError(fn, `${name} must be a ${dtypes.join(' or ')} tensor, got a ${t.dtype} tensor${dtypes[0] === 'float32' && t.dtype === 'int32' ? ' (cast it with tf.cast(x, "float32"))' : ''}`);
+  }
+}
+
+const same = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+// Dense labels have the predictions' shape, or differ from it by a trailing
+// dimension of 1 (Keras squeezes or expands it); sparse labels have the batch
+// shape, or the batch shape and a trailing 1 (tfjs-layers' [batch, 1] targets).
+function checkLabelShape(fn, spec, yTrue, yPred) {
+  const t = yTrue.shape;
+  const p = yPred.shape;
+  if (spec.labels === 'sparse') {
+    const lead = p.slice(0, -1);
+    if (same(t, lead) || (t.length === lead.length + 1 && t[t.length - 1] === 1 && same(t.slice(0, -1), lead))) return;
+    throw rangeError(fn, `${spec.trueName} has shape ${shapeString(t)} but ${spec.predName} has shape ${shapeString(p)}; sparse labels need one class index per row, shape ${shapeString(lead)} or ${shapeString([...lead, 1])}`);
+  }
+  if (same(t, p)) return;
+  const trailingOne = (a, b) => a.length === b.length + 1 && a[a.length - 1] === 1 && same(a.slice(0, -1), b);
+  if (trailingOne(t, p) || trailingOne(p, t)) return;
+  throw rangeError(fn, `${spec.trueName} has shape ${shapeString(t)} but ${spec.predName} has shape ${shapeString(p)}; they must match`);
+}
+
+// A fresh options object for the main API (the caller's is never changed).
+function callOptions(fn, options) {
+  if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
+    throw typeError(fn, `options must be an object such as { fromLogits: true }, got ${describe(options)}`);
+  }
+  const o = { ...options };
+  for (const key in OWN_OPTIONS) {
+    if (key in o) throw typeError(fn, `option '${key}' does not apply to xent/tfjs: ${OWN_OPTIONS[key]}`);
+  }
+  return o;
+}
+
+function readWeights(fn, o, options) {
+  for (const key of ['sampleWeight', 'classWeight']) {
+    const w = options[key];
+    if (w instanceof tf.Tensor) {
+      checkTensor(fn, `options.${key}`, w, ['float32', 'int32']);
+      o[key] = values(w);
+    }
+  }
+}
+
+// True unless TF.js is certainly not recording a gradient (then the kernel
+// computes the loss alone).
+function gradientWanted() {
+  const state = tf.engine().state;
+  return !(state && state.gradientDepth === 0);
+}
+
+// ---- Moving data ---------------------------------------------------------------
+
+// The values of a tensor as a typed array, with no copy where the backend
+// allows: on the wasm backend a view of its heap (what its readSync copies
+// from), on cpu its own array (what dataSync returns), elsewhere dataSync
+// (webgl: TF.js downloads the texture). Used at once, never kept.
+function values(t) {
+  const b = tf.backend();
+  const info = b && b.wasm && b.dataIdMap && b.dataIdMap.has(t.dataId) ? b.dataIdMap.get(t.dataId) : null;
+  if (info && typeof info.memoryOffset === 'number' && info.dtype === t.dtype) {
+    const heap = b.wasm.HEAPU8;
+    const Ctor = t.dtype === 'int32' ? Int32Array : t.dtype === 'bool' ? Uint8Array : Float32Array;
+    if (info.memoryOffset + t.size * Ctor.BYTES_PER_ELEMENT <= heap.buffer.byteLength) return new Ctor(heap.buffer, info.memoryOffset, t.size);
+  }
+  return t.dataSync();
+}
+
+// On a backend that copies what it is given (wasm), the gradient stays in a
+// tensor of xent's memory and TF.js copies it once into its heap; on those
+// that keep the array (cpu, webgl), the main API's new array is that copy.
+let scratch = null;
+function copiesOnWrite() {
+  const b = tf.backend();
+  return !!(b && b.wasm && b.dataIdMap);
+}
+
+function withGradOut(o, wantGrad, size) {
+  if (!wantGrad || !copiesOnWrite() || size <= 64) return o;
+  if (scratch === null || scratch.freed || scratch.heap.closed || scratch.size !== size) {
+    if (scratch !== null && !scratch.freed) scratch.free();
+    scratch = xent.tensor([size]);
+  }
+  o.out = { grad: scratch };
+  return o;
+}
+
+// The gradient's values: the scratch tensor's view, or the main API's new array.
+const gradValues = (r) => (r.grad === scratch ? scratch.data : r.grad);
+
+// ---- tfjs-layers ---------------------------------------------------------------
+
+/**
+ * Lets `model.fit` and `model.evaluate` of a compiled tfjs-layers model take
+ * targets of one class index per row ([batch, 1], as for tfjs-layers' own
+ * 'sparseCategoricalCrossentropy') for the outputs given (all by default)
+ * with a sparse xent loss. tfjs-layers checks targets against the output's
+ * shape for every loss but its own sparse one; this makes the check expect
+ * [batch, 1] as it does for that loss. Call it after `model.compile`.
+ */
+export function acceptSparseLabels(model, outputs) {
+  const fn = 'acceptSparseLabels';
+  if (!model || typeof model.fit !== 'function') throw typeError(fn, `model must be a tfjs-layers model, got ${describe(model)}`);
+  // A tf.Sequential keeps its compiled state in the LayersModel it wraps.
+  const m = Array.isArray(model.feedOutputShapes) || !model.model ? model : model.model;
+  const shapes = m.feedOutputShapes;
+  const names = m.outputNames;
+  if (!Array.isArray(shapes) || !Array.isArray(names) || shapes.length !== names.length) {
+    throw new Error(`${fn}: call it after model.compile({ optimizer, loss }); this model has no compiled output shapes (tfjs-layers 4 keeps them in model.feedOutputShapes)`);
+  }
+  let which = names.map((_, i) => i);
+  if (outputs !== undefined) {
+    const list = Array.isArray(outputs) ? outputs : [outputs];
+    which = list.map((o) => {
+      const i = typeof o === 'number' ? o : names.indexOf(o);
+      if (!Number.isInteger(i) || i < 0 || i >= names.length) throw rangeError(fn, `outputs names no output of this model: ${describe(o)}; its outputs are ${names.join(', ')}`);
+      return i;
+    });
+  }
+  const base = Array.isArray(m.internalOutputShapes) ? m.internalOutputShapes : shapes;
+  for (const i of which) shapes[i] = base[i].slice(0, -1).concat([1]);
+  return model;
+}
