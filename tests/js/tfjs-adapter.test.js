@@ -1,0 +1,224 @@
+// tfjs-adapter.test.js: xent/tfjs (js/tfjs.js) on TF.js's cpu and wasm
+// backends in Node: values and gradients (through tf.valueAndGrad, so through
+// the adapter's tf.customGrad) against TF.js's own losses where TF.js has them
+// (docs/semantics.md section 5.1: tf.losses.softmaxCrossEntropy,
+// sigmoidCrossEntropy, logLoss) and against the float64 reference
+// (reference.js) for the rest; output shapes of every reduction; gradients of
+// per-example losses weighted by an upstream gradient. TF.js and the adapter
+// are one bundle (tfjs-adapter-bundle.js), as a user's bundler makes them.
+//
+// Tolerance as in tfjs.test.js: 1e-5 relative + 1e-6 absolute (TF.js rounds
+// each of its 6-8 intermediate tensors to float32), and the same against the
+// float64 reference.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadAdapter } from './tfjs-adapter-bundle.js';
+import * as ref from './reference.js';
+
+const RTOL = 1e-5;
+const ATOL = 1e-6;
+let tf;
+let xt;
+let backends;
+before(async () => {
+  ({ tf, xt, backends } = await loadAdapter());
+});
+
+function close(what, got, want) {
+  assert.equal(got.length, want.length, `${what}: length`);
+  const dev = ref.deviation(got, want, RTOL, ATOL);
+  assert.ok(dev.excess <= 1, `${what}[${dev.at}]: xent/tfjs ${got[dev.at]}, expected ${want[dev.at]}`);
+}
+
+// Value and gradient of f at x (a fresh tensor), read back and disposed.
+function valueAndGrad(f, x, shape) {
+  return tf.tidy(() => {
+    const { value, grad } = tf.valueAndGrad(f)(tf.tensor(x, shape));
+    return { value: value.dataSync().slice(), shape: value.shape, grad: grad.dataSync().slice() };
+  });
+}
+
+const rand = ref.rng(1717);
+const f32 = (n, f) => Float32Array.from({ length: n }, f);
+const logits = (n) => f32(n, () => 8 * rand() - 4);
+const probs = (n) => f32(n, () => 0.02 + 0.96 * rand());
+const ints = (n, classes) => Int32Array.from({ length: n }, () => Math.floor(rand() * classes));
+const oneHot = (labels, classes) => {
+  const y = new Float32Array(labels.length * classes);
+  labels.forEach((k, b) => (y[b * classes + k] = 1));
+  return y;
+};
+const softRows = (batch, classes) => {
+  const y = f32(batch * classes, () => rand());
+  for (let b = 0; b < batch; b++) {
+    let s = 0;
+    for (let j = 0; j < classes; j++) s += y[b * classes + j];
+    for (let j = 0; j < classes; j++) y[b * classes + j] /= s;
+  }
+  return y;
+};
+
+// A small shape (copied by loops) and one past the main API's 64-value fast path.
+const SHAPES = [[3, 5], [37, 11]];
+
+for (const backend of ['cpu', 'wasm']) {
+  describe(`xent/tfjs on the TF.js ${backend} backend`, () => {
+    before(async () => {
+      assert.ok(backends.includes(backend));
+      await tf.setBackend(backend);
+    });
+
+    for (const [batch, classes] of SHAPES) {
+      const shape = [batch, classes];
+      const n = batch * classes;
+
+      test(`softmax losses from logits [${batch}, ${classes}] match tf.losses.softmaxCrossEntropy in value and gradient`, () => {
+        const z = logits(n);
+        const soft = softRows(batch, classes);
+        const labels = ints(batch, classes);
+        const hot = oneHot(labels, classes);
+        const want = valueAndGrad((x) => tf.losses.softmaxCrossEntropy(tf.tensor(soft, shape), x), z, shape);
+        const got = valueAndGrad((x) => xt.categoricalCrossentropy(tf.tensor(soft, shape), x, { fromLogits: true }), z, shape);
+        assert.deepEqual(got.shape, []);
+        close('categoricalCrossentropy loss', got.value, want.value);
+        close('categoricalCrossentropy grad', got.grad, want.grad);
+        // The rows op: one loss per row; the gradient of their sum is TF.js's SUM reduction's.
+        const wantSum = valueAndGrad((x) => tf.losses.softmaxCrossEntropy(tf.tensor(soft, shape), x, undefined, 0, tf.Reduction.SUM), z, shape);
+        const rows = tf.tidy(() => xt.softmaxCrossEntropyWithLogits(tf.tensor(soft, shape), tf.tensor(z, shape)).dataSync().slice());
+        const wantRows = tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.tensor(soft, shape), tf.tensor(z, shape), undefined, 0, tf.Reduction.NONE).dataSync().slice());
+        close('softmaxCrossEntropyWithLogits losses', rows, wantRows);
+        const gotSum = valueAndGrad((x) => tf.sum(xt.softmaxCrossEntropyWithLogits(tf.tensor(soft, shape), x)), z, shape);
+        close('softmaxCrossEntropyWithLogits grad', gotSum.grad, wantSum.grad);
+        // Sparse labels: TF.js needs them one-hot.
+        const wantHot = valueAndGrad((x) => tf.losses.softmaxCrossEntropy(tf.tensor(hot, shape), x), z, shape);
+        for (const dtype of ['int32', 'float32']) {
+          const y = () => tf.tensor(Array.from(labels), [batch], dtype);
+          const sparse = valueAndGrad((x) => xt.sparseCategoricalCrossentropy(y(), x, { fromLogits: true }), z, shape);
+          close(`sparseCategoricalCrossentropy (${dtype} labels) loss`, sparse.value, wantHot.value);
+          close(`sparseCategoricalCrossentropy (${dtype} labels) grad`, sparse.grad, wantHot.grad);
+        }
+        const column = valueAndGrad((x) => xt.sparseCategoricalCrossentropy(tf.tensor(Array.from(labels), [batch, 1]), x, { fromLogits: true }), z, shape);
+        close('sparseCategoricalCrossentropy ([batch, 1] labels) grad', column.grad, wantHot.grad);
+        const nn = valueAndGrad((x) => tf.mean(xt.sparseSoftmaxCrossEntropyWithLogits(tf.tensor(labels, [batch], 'int32'), x)), z, shape);
+        close('sparseSoftmaxCrossEntropyWithLogits grad', nn.grad, wantHot.grad);
+      });
+
+      test(`sigmoid losses from logits [${batch}, ${classes}] match tf.losses.sigmoidCrossEntropy in value and gradient`, () => {
+        const z = logits(n);
+        const y = f32(n, () => (rand() < 0.3 ? rand() : rand() < 0.5 ? 1 : 0));
+        const Y = () => tf.tensor(y, shape);
+        for (const labelSmoothing of [0, 0.2]) {
+          const want = valueAndGrad((x) => tf.losses.sigmoidCrossEntropy(Y(), x, undefined, labelSmoothing), z, shape);
+          const got = valueAndGrad((x) => xt.binaryCrossentropy(Y(), x, { fromLogits: true, labelSmoothing }), z, shape);
+          close(`binaryCrossentropy (smoothing ${labelSmoothing}) loss`, got.value, want.value);
+          close(`binaryCrossentropy (smoothing ${labelSmoothing}) grad`, got.grad, want.grad);
+        }
+        const wantNone = tf.tidy(() => tf.losses.sigmoidCrossEntropy(Y(), tf.tensor(z, shape), undefined, 0, tf.Reduction.NONE).dataSync().slice());
+        const elements = tf.tidy(() => {
+          const out = xt.sigmoidCrossEntropyWithLogits(Y(), tf.tensor(z, shape));
+          assert.deepEqual(out.shape, shape);
+          return out.dataSync().slice();
+        });
+        close('sigmoidCrossEntropyWithLogits losses', elements, wantNone);
+        const wantSum = valueAndGrad((x) => tf.losses.sigmoidCrossEntropy(Y(), x, undefined, 0, tf.Reduction.SUM), z, shape);
+        const gotSum = valueAndGrad((x) => tf.sum(xt.sigmoidCrossEntropyWithLogits(Y(), x)), z, shape);
+        close('sigmoidCrossEntropyWithLogits grad', gotSum.grad, wantSum.grad);
+      });
+
+      test(`binary cross-entropy on probabilities [${batch}, ${classes}] matches tf.losses.logLoss away from the clip`, () => {
+        // logLoss adds 1e-7 inside the logs where Keras clips: within 1e-5 for p in [0.02, 0.98].
+        const p = probs(n);
+        const y = f32(n, () => (rand() < 0.5 ? 1 : 0));
+        const want = valueAndGrad((x) => tf.losses.logLoss(tf.tensor(y, shape), x), p, shape);
+        const got = valueAndGrad((x) => xt.binaryCrossentropy(tf.tensor(y, shape), x), p, shape);
+        close('binaryCrossentropy loss', got.value, want.value);
+        close('binaryCrossentropy grad', got.grad, want.grad);
+      });
+
+      test(`focal, weighted and probability losses [${batch}, ${classes}] match the float64 reference`, () => {
+        const z = logits(n);
+        const p = probs(n);
+        const y01 = f32(n, () => (rand() < 0.4 ? 1 : 0));
+        const soft = softRows(batch, classes);
+        const cases = [
+          ['binaryFocalCrossentropy', y01, z, { fromLogits: true, gamma: 2, alpha: 0.3, applyClassBalancing: true }],
+          ['binaryFocalCrossentropy', y01, p, { gamma: 1.5 }],
+          ['categoricalFocalCrossentropy', soft, z, { fromLogits: true, alpha: 0.25, gamma: 2 }],
+          ['categoricalCrossentropy', soft, p, { labelSmoothing: 0.1 }],
+          ['binaryCrossentropy', y01, z, { fromLogits: true, reduction: 'sum' }],
+        ];
+        for (const [name, y, x, options] of cases) {
+          const want = ref[name](y, x, batch, classes, options);
+          const got = valueAndGrad((t) => xt[name](tf.tensor(y, shape), t, options), x, shape);
+          close(`${name} ${JSON.stringify(options)} loss`, got.value, [want.loss]);
+          close(`${name} ${JSON.stringify(options)} grad`, got.grad, want.grad);
+        }
+        const posWeight = 3;
+        const want = ref.weightedCrossEntropyWithLogits(y01, z, posWeight);
+        const losses = tf.tidy(() => xt.weightedCrossEntropyWithLogits(tf.tensor(y01, shape), tf.tensor(z, shape), posWeight).dataSync().slice());
+        close('weightedCrossEntropyWithLogits losses', losses, want.losses);
+        const got = valueAndGrad((t) => tf.sum(xt.weightedCrossEntropyWithLogits(tf.tensor(y01, shape), t, posWeight)), z, shape);
+        close('weightedCrossEntropyWithLogits grad', got.grad, want.grad);
+      });
+
+      test(`sparse labels [${batch}, ${classes}] with ignoreClass and tensor weights match the float64 reference`, () => {
+        const z = logits(n);
+        const labels = ints(batch, classes);
+        labels[0] = classes - 1; // at least one ignored row
+        const sw = f32(batch, () => 0.5 + rand());
+        const cw = f32(classes, () => 0.5 + rand());
+        for (const reduction of ['sum_over_batch_size', 'mean_with_sample_weight']) {
+          const options = { fromLogits: true, ignoreClass: classes - 1, reduction };
+          const want = ref.sparseCategoricalCrossentropy(labels, z, batch, classes, { ...options, sampleWeight: sw, classWeight: cw });
+          const got = valueAndGrad((t) => xt.sparseCategoricalCrossentropy(tf.tensor(labels, [batch], 'int32'), t, {
+            ...options, sampleWeight: tf.tensor(sw), classWeight: tf.tensor(cw),
+          }), z, shape);
+          close(`${reduction} loss`, got.value, [want.loss]);
+          close(`${reduction} grad`, got.grad, want.grad);
+        }
+      });
+
+      test(`reduction 'none' [${batch}, ${classes}] returns the batch shape and passes each example's upstream gradient`, () => {
+        const z = logits(n);
+        const labels = ints(batch, classes);
+        const dy = f32(batch, () => 2 * rand() - 1);
+        const want = ref.sparseCategoricalCrossentropy(labels, z, batch, classes, { fromLogits: true, reduction: 'none' });
+        const got = valueAndGrad((t) => {
+          const losses = xt.sparseCategoricalCrossentropy(tf.tensor(labels, [batch], 'int32'), t, { fromLogits: true, reduction: 'none' });
+          assert.deepEqual(losses.shape, [batch]);
+          return tf.sum(tf.mul(losses, tf.tensor(dy)));
+        }, z, shape);
+        const weighted = want.grad.map((g, i) => g * dy[Math.floor(i / classes)]);
+        close("'none' grad", got.grad, weighted);
+        const losses = tf.tidy(() => xt.sparseCategoricalCrossentropy(tf.tensor(labels, [batch], 'int32'), tf.tensor(z, shape), { fromLogits: true, reduction: 'none' }).dataSync().slice());
+        close("'none' losses", losses, want.losses);
+      });
+    }
+
+    test('a three-dimensional prediction keeps its batch dimensions with reduction none', () => {
+      const shape = [2, 3, 4];
+      const z = logits(24);
+      const labels = ints(6, 4);
+      const want = ref.sparseCategoricalCrossentropy(labels, z, 6, 4, { fromLogits: true, reduction: 'none' });
+      const out = tf.tidy(() => {
+        const t = xt.sparseCategoricalCrossentropy(tf.tensor(labels, [2, 3], 'int32'), tf.tensor(z, shape), { fromLogits: true, reduction: 'none' });
+        return { shape: t.shape, values: t.dataSync().slice() };
+      });
+      assert.deepEqual(out.shape, [2, 3]);
+      close('3-D losses', out.values, want.losses);
+      const g = valueAndGrad((t) => xt.sparseCategoricalCrossentropy(tf.tensor(labels, [2, 3, 1], 'int32'), t, { fromLogits: true }), z, shape);
+      close('3-D grad', g.grad, ref.sparseCategoricalCrossentropy(labels, z, 6, 4, { fromLogits: true }).grad);
+    });
+
+    test('a call outside any gradient tape computes the loss and leaves only its result', () => {
+      const y = tf.tensor([[0, 1, 0]]);
+      const x = tf.tensor([[1, 2, 3]]);
+      const n = tf.memory().numTensors;
+      const out = xt.categoricalCrossentropy(y, x, { fromLogits: true });
+      assert.equal(tf.memory().numTensors, n + 1);
+      const want = ref.categoricalCrossentropy([0, 1, 0], [1, 2, 3], 1, 3, { fromLogits: true });
+      close('loss', out.dataSync(), [want.loss]);
+      tf.dispose([out, x, y]);
+    });
+  });
+}
