@@ -116,7 +116,7 @@ function adapt(name) {
       if (wantGrad) save([tf.tensor(gradValues(r), predShape, 'float32')]);
       return {
         value,
-        gradFunc: (dy, saved) => (perRow ? tf.mul(saved[0], tf.expandDims(dy, -1)) : tf.mul(dy, saved[0])),
+        gradFunc: (dy, saved) => (perRow ? tf.mul(saved[0], tf.expandDims(dy, -1)) : isOne(dy) ? tf.clone(saved[0]) : tf.mul(dy, saved[0])),
       };
     });
     return f(yPred);
@@ -179,6 +179,16 @@ function readWeights(fn, o, options) {
 function gradientWanted() {
   const state = tf.engine().state;
   return !(state && state.gradientDepth === 0);
+}
+
+// The upstream gradient of a loss that ends the computation is a scalar 1
+// (tf.grad, the optimizers): then the saved gradient is the answer, and a
+// clone of it (no copy of the data) saves a pass over it. Read only where a
+// read is cheap and synchronous (not on webgl, where it would wait for the GPU).
+function isOne(dy) {
+  if (dy.size !== 1 || dy.dtype !== 'float32') return false;
+  const name = tf.getBackend();
+  return (name === 'cpu' || name === 'wasm') && dy.dataSync()[0] === 1;
 }
 
 // ---- Moving data ---------------------------------------------------------------

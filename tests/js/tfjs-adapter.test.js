@@ -210,6 +210,16 @@ for (const backend of ['cpu', 'wasm']) {
       close('3-D grad', g.grad, ref.sparseCategoricalCrossentropy(labels, z, 6, 4, { fromLogits: true }).grad);
     });
 
+    test('a reduced loss under an upstream gradient other than 1 scales its gradient by it', () => {
+      const z = logits(40);
+      const soft = softRows(4, 10);
+      const want = ref.categoricalCrossentropy(soft, z, 4, 10, { fromLogits: true });
+      for (const k of [3, -0.5, 0]) {
+        const got = valueAndGrad((t) => tf.mul(xt.categoricalCrossentropy(tf.tensor(soft, [4, 10]), t, { fromLogits: true }), k), z, [4, 10]);
+        close(`grad times ${k}`, got.grad, want.grad.map((g) => k * g));
+      }
+    });
+
     test('a call outside any gradient tape computes the loss and leaves only its result', () => {
       const y = tf.tensor([[0, 1, 0]]);
       const x = tf.tensor([[1, 2, 3]]);
