@@ -7,7 +7,7 @@
 // training test needs). Cached under build/ and rebuilt when the sources or
 // the installed TF.js are newer. The wasm backend reads its .wasm files from
 // node_modules (no network); threads are off, so it runs the SIMD module.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -37,7 +37,7 @@ async function build() {
   if (!stale) return;
   const esbuild = await import('esbuild');
   mkdirSync(path.dirname(out), { recursive: true });
-  await esbuild.build({
+  const r = await esbuild.build({
     stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
     bundle: true,
     format: 'esm',
@@ -45,9 +45,14 @@ async function build() {
     target: 'node20',
     mainFields: ['module', 'main'],
     banner: { js: BANNER },
-    outfile: out,
+    write: false,
     logLevel: 'error',
   });
+  // Test files run in parallel processes: write aside, then rename (atomic), so
+  // no process imports a half-written bundle.
+  const tmp = `${out}.${process.pid}.tmp`;
+  writeFileSync(tmp, r.outputFiles[0].contents);
+  renameSync(tmp, out);
 }
 
 let loaded = null;

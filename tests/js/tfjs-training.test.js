@@ -115,6 +115,18 @@ for (const backend of ['cpu', 'wasm']) {
   });
 }
 
+describe('xent/tfjs labels', () => {
+  test('labels are constants: no gradient flows to a labels variable', () => {
+    const y = tf.variable(tf.tensor([[0, 1, 0], [0.2, 0.3, 0.5]]));
+    const z = tf.variable(tf.tensor([[1, 2, 3], [0, 1, 0]]));
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => xt.categoricalCrossentropy(y, z, { fromLogits: true }), [y, z]);
+      assert.deepEqual(Object.keys(grads), [z.name]);
+    });
+    tf.dispose([y, z]);
+  });
+});
+
 describe('xent/tfjs argument errors', () => {
   const z = () => tf.tensor([[1, 2, 3], [0, 1, 0]]);
   const cases = [
