@@ -112,7 +112,7 @@ function adapt(name) {
       // Reads right before the call: a TF.js allocation could move the wasm heap.
       const labels = values(yTrue);
       const r = call(labels, values(pred), ...extra, withGradOut(o, wantGrad, pred.size));
-      const value = outShape.length === 0 && spec.out !== 'elements' ? tf.scalar(r.loss) : tf.tensor(r.losses, outShape, 'float32');
+      const value = perRow || spec.out === 'elements' ? tf.tensor(r.losses, outShape, 'float32') : tf.scalar(r.loss);
       if (wantGrad) save([tf.tensor(gradValues(r), predShape, 'float32')]);
       return {
         value,

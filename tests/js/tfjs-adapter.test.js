@@ -220,6 +220,20 @@ for (const backend of ['cpu', 'wasm']) {
       }
     });
 
+    test('a one-dimensional prediction is one example: a scalar loss from every kind of loss', () => {
+      const z = [0.5, -1, 2];
+      const want = ref.softmaxCrossEntropyWithLogits([0, 0, 1], z, 1, 3);
+      const rows = valueAndGrad((t) => xt.softmaxCrossEntropyWithLogits(tf.tensor([0, 0, 1]), t), z, [3]);
+      assert.deepEqual(rows.shape, []);
+      close('rows op loss', rows.value, want.losses);
+      close('rows op grad', rows.grad, want.grad);
+      const none = valueAndGrad((t) => xt.sparseCategoricalCrossentropy(tf.scalar(2, 'int32'), t, { fromLogits: true, reduction: 'none' }), z, [3]);
+      assert.deepEqual(none.shape, []);
+      close("'none' loss", none.value, want.losses);
+      const elements = valueAndGrad((t) => tf.sum(xt.sigmoidCrossEntropyWithLogits(tf.tensor([0, 0, 1]), t)), z, [3]);
+      close('elementwise grad', elements.grad, ref.sigmoidCrossEntropyWithLogits([0, 0, 1], z).grad);
+    });
+
     test('a call outside any gradient tape computes the loss and leaves only its result', () => {
       const y = tf.tensor([[0, 1, 0]]);
       const x = tf.tensor([[1, 2, 3]]);
