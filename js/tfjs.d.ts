@@ -58,7 +58,7 @@ export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor, op
 export function sparseSoftmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor, options?: Record<string, never>): Tensor;
 
 /** How each loss is adapted: label kind, output kind, positional arguments before the options. */
-export const LOSSES: Readonly<Record<string, {
+export declare const LOSSES: Readonly<Record<string, {
   labels: 'dense' | 'sparse';
   out: 'reduced' | 'rows' | 'elements';
   extra: number;
@@ -67,7 +67,7 @@ export const LOSSES: Readonly<Record<string, {
 }>>;
 
 /** The TF.js namespace the losses use: the '@tensorflow/tfjs-core' your code imports (or the page's global `tf`). */
-export const tf: typeof tfc;
+export declare const tf: typeof tfc;
 
 /**
  * After `model.compile({ loss })` with a sparse xent loss: lets `model.fit`
