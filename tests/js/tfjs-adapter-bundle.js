@@ -7,7 +7,7 @@
 // training test needs). Cached under build/ and rebuilt when the sources or
 // the installed TF.js are newer. The wasm backend reads its .wasm files from
 // node_modules (no network); threads are off, so it runs the SIMD module.
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -29,8 +29,12 @@ const __filename = __xentPath(import.meta.url);
 const __dirname = __xentDirname(__filename);
 `;
 
-const SOURCES = ['js/tfjs.js', 'js/index.js', 'js/call.js', 'js/args.js', 'js/load.js', 'js/wasm/simd.js', 'js/wasm/scalar.js',
-  ...['tfjs-core', 'tfjs-layers', 'tfjs-backend-cpu', 'tfjs-backend-wasm'].map((n) => `node_modules/@tensorflow/${n}/package.json`)];
+const SOURCES = [
+  ...readdirSync(path.join(root, 'js')).filter((f) => f.endsWith('.js')).map((f) => `js/${f}`),
+  'js/wasm/simd.js',
+  'js/wasm/scalar.js',
+  ...['tfjs-core', 'tfjs-layers', 'tfjs-backend-cpu', 'tfjs-backend-wasm'].map((n) => `node_modules/@tensorflow/${n}/package.json`),
+];
 
 async function build() {
   const stale = !existsSync(out) || SOURCES.some((f) => existsSync(path.join(root, f)) && statSync(path.join(root, f)).mtimeMs > statSync(out).mtimeMs);

@@ -61,6 +61,14 @@ const softRows = (batch, classes) => {
 // A small shape (copied by loops) and one past the main API's 64-value fast path.
 const SHAPES = [[3, 5], [37, 11]];
 
+test('every loss of the main API has an entry in xent/tfjs LOSSES and an export of the same name', async () => {
+  const { LOSS_EXPORTS } = await import('../../js/load.js');
+  const camel = (c) => c.replace(/^xent_/, '').replace(/_([a-z])/g, (_, l) => l.toUpperCase());
+  const names = LOSS_EXPORTS.map(camel);
+  assert.deepEqual(Object.keys(xt.LOSSES).sort(), [...names].sort());
+  for (const name of names) assert.equal(typeof xt[name], 'function', name);
+});
+
 for (const backend of ['cpu', 'wasm']) {
   describe(`xent/tfjs on the TF.js ${backend} backend`, () => {
     before(async () => {
