@@ -104,19 +104,31 @@ function adapt(name) {
     const perRow = spec.out === 'rows' || (spec.out === 'reduced' && o.reduction === 'none');
     const outShape = spec.out === 'elements' ? predShape : perRow ? rowShape : [];
     const weights = o.sampleWeight instanceof tf.Tensor || o.classWeight instanceof tf.Tensor;
-    const f = tf.customGrad((pred, save) => {
+    sweep();
+    const f = tf.customGrad((pred) => {
       const wantGrad = gradientWanted();
       o.gradient = wantGrad;
       o.shape = predShape;
       if (weights) readWeights(name, o, options);
-      // Reads right before the call: a TF.js allocation could move the wasm heap.
-      const labels = values(yTrue);
-      const r = call(labels, values(pred), ...extra, withGradOut(o, wantGrad, pred.size));
+      // The gradient waits in xent's memory until TF.js asks for it.
+      const held = wantGrad ? hold(pred.size) : null;
+      if (held) o.out = { grad: held.buffer };
+      let r;
+      try {
+        // Reads right before the call: a TF.js allocation could move the wasm heap.
+        const labels = values(yTrue);
+        r = call(labels, values(pred), ...extra, o);
+      } catch (err) {
+        if (held) release(held);
+        throw err;
+      }
       const value = perRow || spec.out === 'elements' ? tf.tensor(r.losses, outShape, 'float32') : tf.scalar(r.loss);
-      if (wantGrad) save([tf.tensor(gradValues(r), predShape, 'float32')]);
       return {
         value,
-        gradFunc: (dy, saved) => (perRow ? tf.mul(saved[0], tf.expandDims(dy, -1)) : isOne(dy) ? tf.clone(saved[0]) : tf.mul(dy, saved[0])),
+        gradFunc: (dy) => {
+          const g = gradTensor(name, held, predShape);
+          return perRow ? tf.mul(g, tf.expandDims(dy, -1)) : isOne(dy) ? g : tf.mul(dy, g);
+        },
       };
     });
     return f(yPred);
@@ -182,9 +194,9 @@ function gradientWanted() {
 }
 
 // The upstream gradient of a loss that ends the computation is a scalar 1
-// (tf.grad, the optimizers): then the saved gradient is the answer, and a
-// clone of it (no copy of the data) saves a pass over it. Read only where a
-// read is cheap and synchronous (not on webgl, where it would wait for the GPU).
+// (tf.grad, the optimizers): then xent's gradient is the answer as it is,
+// which saves a multiply pass over it. Read only where a read is cheap and
+// synchronous (not on webgl, where it would wait for the GPU).
 function isOne(dy) {
   if (dy.size !== 1 || dy.dtype !== 'float32') return false;
   const name = tf.getBackend();
@@ -208,27 +220,41 @@ function values(t) {
   return t.dataSync();
 }
 
-// On a backend that copies what it is given (wasm), the gradient stays in a
-// tensor of xent's memory and TF.js copies it once into its heap; on those
-// that keep the array (cpu, webgl), the main API's new array is that copy.
-let scratch = null;
-function copiesOnWrite() {
+// The gradient of a call made while TF.js records a tape is computed by the
+// fused kernel into a tensor of xent's memory, and becomes a TF.js tensor only
+// when the backward pass asks for it: one copy (on wasm, TF.js copies the view
+// into its heap; on cpu and webgl, which keep the array they are given, the
+// copy is a slice). Nothing is copied for a loss the backward pass never
+// reaches; its buffer is freed by the first call after its tape is gone (TF.js
+// starts a new tape array for each top-level gradient computation).
+const pending = new Set();
+
+function hold(size) {
+  const held = { buffer: xent.tensor([size]), tape: tf.engine().state.activeTape };
+  pending.add(held);
+  return held;
+}
+
+function release(held) {
+  held.buffer.free();
+  pending.delete(held);
+}
+
+function sweep() {
+  if (pending.size === 0) return;
+  const tape = tf.engine().state.activeTape;
+  for (const held of pending) if (held.tape !== tape) release(held);
+}
+
+function gradTensor(fn, held, shape) {
+  if (held === null || held.buffer.freed) throw new Error(`${fn}: xent/tfjs has no gradient for this call (TF.js asked twice, or outside the tape it was recorded on)`);
+  const view = held.buffer.data;
   const b = tf.backend();
-  return !!(b && b.wasm && b.dataIdMap);
+  const copies = !!(b && b.wasm && b.dataIdMap);
+  const t = tf.tensor(copies ? view : view.slice(), shape, 'float32');
+  release(held);
+  return t;
 }
-
-function withGradOut(o, wantGrad, size) {
-  if (!wantGrad || !copiesOnWrite() || size <= 64) return o;
-  if (scratch === null || scratch.freed || scratch.heap.closed || scratch.size !== size) {
-    if (scratch !== null && !scratch.freed) scratch.free();
-    scratch = xent.tensor([size]);
-  }
-  o.out = { grad: scratch };
-  return o;
-}
-
-// The gradient's values: the scratch tensor's view, or the main API's new array.
-const gradValues = (r) => (r.grad === scratch ? scratch.data : r.grad);
 
 // ---- tfjs-layers ---------------------------------------------------------------
 

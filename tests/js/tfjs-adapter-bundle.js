@@ -19,6 +19,7 @@ import '@tensorflow/tfjs-backend-cpu';
 export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 export * as tfl from '@tensorflow/tfjs-layers';
 export * as xt from './js/tfjs.js';
+export * as xent from './js/index.js';
 `;
 // Emscripten's Node glue in the wasm backend expects CommonJS globals.
 const BANNER = `import { createRequire as __xentRequire } from 'node:module';
@@ -80,7 +81,7 @@ export function loadAdapter() {
     } finally {
       console.warn = warn;
     }
-    return { tf, tfl: m.tfl, xt: m.xt, backends: ['cpu', 'wasm'] };
+    return { tf, tfl: m.tfl, xt: m.xt, xent: m.xent, backends: ['cpu', 'wasm'] };
   })();
   return loaded;
 }

@@ -242,6 +242,40 @@ for (const backend of ['cpu', 'wasm']) {
       close('elementwise grad', elements.grad, ref.sigmoidCrossEntropyWithLogits([0, 0, 1], z).grad);
     });
 
+    test('a loss and its gradient copy the predictions once into xent and the gradient once out', () => {
+      // Counts the copies of at least the predictions' size made through typed
+      // arrays' set and slice (how xent and TF.js move data) during one step.
+      const [batch, classes] = [64, 1000];
+      const x = tf.tensor(logits(batch * classes), [batch, classes]);
+      const y = tf.tensor(ints(batch, classes), [batch], 'int32');
+      const bytes = batch * classes * 4;
+      const proto = Object.getPrototypeOf(Int8Array.prototype);
+      const { set, slice } = proto;
+      const copies = [];
+      proto.set = function (src, offset) {
+        if ((src.byteLength ?? src.length * 8) >= bytes) copies.push(`set ${this.constructor.name}`);
+        return set.call(this, src, offset);
+      };
+      proto.slice = function (...args) {
+        const r = slice.apply(this, args);
+        if (r.byteLength >= bytes) copies.push(`slice ${this.constructor.name}`);
+        return r;
+      };
+      let shape;
+      try {
+        tf.tidy(() => {
+          const { grad } = tf.valueAndGrad((t) => xt.sparseCategoricalCrossentropy(y, t, { fromLogits: true }))(x);
+          shape = grad.shape;
+        });
+      } finally {
+        proto.set = set;
+        proto.slice = slice;
+      }
+      assert.deepEqual(shape, [batch, classes]);
+      assert.equal(copies.length, 2, copies.join(', '));
+      tf.dispose([x, y]);
+    });
+
     test('a call outside any gradient tape computes the loss and leaves only its result', () => {
       const y = tf.tensor([[0, 1, 0]]);
       const x = tf.tensor([[1, 2, 3]]);

@@ -12,8 +12,9 @@ import { loadAdapter } from './tfjs-adapter-bundle.js';
 let tf;
 let tfl;
 let xt;
+let xent;
 before(async () => {
-  ({ tf, tfl, xt } = await loadAdapter());
+  ({ tf, tfl, xt, xent } = await loadAdapter());
 });
 
 // Three separable classes in 4 dimensions: x ~ N(0, 1), class = argmax(x W).
@@ -48,9 +49,30 @@ for (const backend of ['cpu', 'wasm']) {
       let last;
       for (let i = 0; i < 200; i++) last = step();
       assert.equal(tf.memory().numTensors, count, 'tensors after 200 steps');
+      assert.equal(xent.memoryStats().liveTensors, 0, "gradients waiting in xent's memory");
       assert.ok(last < 0.5 * first, `loss went from ${first} to ${last}`);
       opt.dispose();
       tf.dispose([w1, b1, w2, data.x, data.labels, data.column]);
+    });
+
+    test('a loss recorded on a tape but never differentiated frees its waiting gradient at the next call', () => {
+      const z = tf.variable(tf.randomNormal([8, 5], 0, 1, 'float32', 13));
+      const y = tf.tensor([0, 1, 2, 3, 4, 0, 1, 2], [8], 'int32');
+      const count = tf.memory().numTensors;
+      for (let step = 0; step < 3; step++) {
+        tf.tidy(() => {
+          const { grads } = tf.variableGrads(() => {
+            xt.sparseCategoricalCrossentropy(y, tf.mul(z, 2), { fromLogits: true }); // a metric: not differentiated
+            return xt.sparseCategoricalCrossentropy(y, z, { fromLogits: true });
+          });
+          assert.deepEqual(grads[z.name].shape, [8, 5]);
+        });
+        assert.equal(xent.memoryStats().liveTensors, 1, 'the metric\'s gradient waits until the next call');
+      }
+      tf.dispose(xt.sparseCategoricalCrossentropy(y, z, { fromLogits: true }));
+      assert.equal(xent.memoryStats().liveTensors, 0);
+      assert.equal(tf.memory().numTensors, count);
+      tf.dispose([z, y]);
     });
 
     test('tf.variableGrads through every loss gives a gradient of the predictions shape and no leak', () => {
