@@ -227,17 +227,24 @@ function values(t) {
 // copy is a slice). Nothing is copied for a loss the backward pass never
 // reaches; its buffer is freed by the first call after its tape is gone (TF.js
 // starts a new tape array for each top-level gradient computation).
+// Released buffers are kept for reuse (up to SPARE of them): a new tensor is
+// zeroed, a reused one is not, and the kernel writes every value anyway.
 const pending = new Set();
+const spare = [];
+const SPARE = 2;
 
 function hold(size) {
-  const held = { buffer: xent.tensor([size]), tape: tf.engine().state.activeTape };
+  const i = spare.findIndex((b) => b.size === size && !b.freed && !b.heap.closed);
+  const buffer = i >= 0 ? spare.splice(i, 1)[0] : xent.tensor([size]);
+  const held = { buffer, tape: tf.engine().state.activeTape };
   pending.add(held);
   return held;
 }
 
 function release(held) {
-  held.buffer.free();
   pending.delete(held);
+  spare.push(held.buffer);
+  while (spare.length > SPARE) spare.shift().free();
 }
 
 function sweep() {
@@ -247,7 +254,7 @@ function sweep() {
 }
 
 function gradTensor(fn, held, shape) {
-  if (held === null || held.buffer.freed) throw new Error(`${fn}: xent/tfjs has no gradient for this call (TF.js asked twice, or outside the tape it was recorded on)`);
+  if (held === null || !pending.has(held)) throw new Error(`${fn}: xent/tfjs has no gradient for this call (TF.js asked twice, or outside the tape it was recorded on)`);
   const view = held.buffer.data;
   const b = tf.backend();
   const copies = !!(b && b.wasm && b.dataIdMap);

@@ -46,10 +46,12 @@ for (const backend of ['cpu', 'wasm']) {
       const step = () => tf.tidy(() => opt.minimize(loss, true).dataSync()[0]);
       const first = step(); // creates the optimizer's slots
       const count = tf.memory().numTensors;
+      const buffers = xent.memoryStats().liveTensors;
       let last;
       for (let i = 0; i < 200; i++) last = step();
       assert.equal(tf.memory().numTensors, count, 'tensors after 200 steps');
-      assert.equal(xent.memoryStats().liveTensors, 0, "gradients waiting in xent's memory");
+      assert.equal(xent.memoryStats().liveTensors, buffers, "xent's gradient buffers after 200 steps");
+      assert.ok(buffers <= 2, `${buffers} gradient buffers kept for reuse`);
       assert.ok(last < 0.5 * first, `loss went from ${first} to ${last}`);
       opt.dispose();
       tf.dispose([w1, b1, w2, data.x, data.labels, data.column]);
@@ -59,7 +61,7 @@ for (const backend of ['cpu', 'wasm']) {
       const z = tf.variable(tf.randomNormal([8, 5], 0, 1, 'float32', 13));
       const y = tf.tensor([0, 1, 2, 3, 4, 0, 1, 2], [8], 'int32');
       const count = tf.memory().numTensors;
-      for (let step = 0; step < 3; step++) {
+      for (let step = 0; step < 10; step++) {
         tf.tidy(() => {
           const { grads } = tf.variableGrads(() => {
             xt.sparseCategoricalCrossentropy(y, tf.mul(z, 2), { fromLogits: true }); // a metric: not differentiated
@@ -67,10 +69,11 @@ for (const backend of ['cpu', 'wasm']) {
           });
           assert.deepEqual(grads[z.name].shape, [8, 5]);
         });
-        assert.equal(xent.memoryStats().liveTensors, 1, 'the metric\'s gradient waits until the next call');
+        // The metric's gradient waits until the next call; at most two more are kept for reuse.
+        assert.ok(xent.memoryStats().liveTensors <= 3, `${xent.memoryStats().liveTensors} buffers after step ${step}`);
       }
       tf.dispose(xt.sparseCategoricalCrossentropy(y, z, { fromLogits: true }));
-      assert.equal(xent.memoryStats().liveTensors, 0);
+      assert.ok(xent.memoryStats().liveTensors <= 2, 'only the buffers kept for reuse');
       assert.equal(tf.memory().numTensors, count);
       tf.dispose([z, y]);
     });
