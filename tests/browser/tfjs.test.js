@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.js';
+import { root as ROOT } from '../js/packed.js';
 
 let server;
 let browser;
@@ -101,6 +102,16 @@ for (const backend of ['cpu', 'wasm', 'webgl']) {
       assert.match(await page.textContent('#status'), /^Done on /);
       assert.deepEqual(foreign, []);
     });
+
+    if (backend === 'cpu') {
+      test('axe-core finds no serious or critical accessibility violations on the page', async () => {
+        await page.addScriptTag({ path: path.join(ROOT, 'node_modules/axe-core/axe.min.js') });
+        const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+          .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+        for (const v of violations) console.log(`# axe ${v.impact}: ${v.id} ${v.nodes.join(', ')}`);
+        assert.deepEqual(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), []);
+      });
+    }
 
     test("the gradient matches tf.losses.softmaxCrossEntropy and 200 minimize steps keep numTensors", async () => {
       const r = await page.evaluate(inPage);
