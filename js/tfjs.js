@@ -51,12 +51,19 @@ async function loadTf() {
 // out: 'reduced' (Keras: a scalar, or per row with reduction 'none'), 'rows' (one
 // loss per row) or 'elements' (one per prediction); extra: positional arguments
 // between the predictions and the options (posWeight). The names of the
-// arguments are the main API's.
+// arguments are the main API's. A new loss of the main API called the same way
+// (labels, predictions, extra arguments, options) is one entry here and one
+// export line below; tests/js/tfjs-adapter.test.js fails until both exist.
+
+function freeze(table) {
+  for (const key in table) Object.freeze(table[key]);
+  return Object.freeze(table);
+}
 
 const KERAS = { trueName: 'yTrue', predName: 'yPred', out: 'reduced', extra: 0 };
 const NN = { trueName: 'labels', predName: 'logits', extra: 0 };
 
-export const LOSSES = {
+export const LOSSES = freeze({
   binaryCrossentropy: { ...KERAS, labels: 'dense' },
   categoricalCrossentropy: { ...KERAS, labels: 'dense' },
   sparseCategoricalCrossentropy: { ...KERAS, labels: 'sparse' },
@@ -66,7 +73,7 @@ export const LOSSES = {
   weightedCrossEntropyWithLogits: { ...NN, labels: 'dense', out: 'elements', extra: 1 },
   softmaxCrossEntropyWithLogits: { ...NN, labels: 'dense', out: 'rows' },
   sparseSoftmaxCrossEntropyWithLogits: { ...NN, labels: 'sparse', out: 'rows' },
-};
+});
 
 export const binaryCrossentropy = adapt('binaryCrossentropy');
 export const categoricalCrossentropy = adapt('categoricalCrossentropy');
