@@ -129,6 +129,11 @@ for (const backend of ['cpu', 'wasm']) {
       const [evLoss, evAcc] = ev.map((t) => t.dataSync()[0]);
       assert.ok(evLoss < 0.5 * losses[0] && evAcc > 0.9, `evaluate: loss ${evLoss}, accuracy ${evAcc}`);
       tf.dispose(ev);
+      // int32 targets train too.
+      const ints = tf.cast(data.column, 'int32');
+      const hInt = await model.fit(data.x, ints, { epochs: 1, batchSize: 32, verbose: 0 });
+      assert.ok(hInt.history.loss[0] < 0.5 * losses[0], `int32 targets: loss ${hInt.history.loss[0]}`);
+      ints.dispose();
       // Non-integer and out-of-range targets are named errors.
       const half = tf.add(data.column, 0.5);
       await assert.rejects(model.fit(data.x, half, { epochs: 1, verbose: 0 }), (e) => e instanceof RangeError && /sparseCategoricalCrossentropy: yTrue\[\d+\] = [\d.]+ is not an integer/.test(e.message));
