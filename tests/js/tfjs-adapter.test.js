@@ -10,7 +10,7 @@
 // Tolerance as in tfjs.test.js: 1e-5 relative + 1e-6 absolute (TF.js rounds
 // each of its 6-8 intermediate tensors to float32), and the same against the
 // float64 reference.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadAdapter } from './tfjs-adapter-bundle.js';
 import * as ref from './reference.js';
@@ -24,9 +24,14 @@ before(async () => {
   ({ tf, xt, backends } = await loadAdapter());
 });
 
+// The largest relative error seen, per peer (TF.js or the float64 reference), printed at the end.
+const worst = { 'TF.js': 0, float64: 0 };
+let peer = 'TF.js';
+
 function close(what, got, want) {
   assert.equal(got.length, want.length, `${what}: length`);
   const dev = ref.deviation(got, want, RTOL, ATOL);
+  worst[peer] = Math.max(worst[peer], dev.relative);
   assert.ok(dev.excess <= 1, `${what}[${dev.at}]: xent/tfjs ${got[dev.at]}, expected ${want[dev.at]}`);
 }
 
@@ -69,6 +74,10 @@ test('every loss of the main API has an entry in xent/tfjs LOSSES and an export 
   for (const name of names) assert.equal(typeof xt[name], 'function', name);
 });
 
+after(() => {
+  console.log(`xent/tfjs largest relative error: against TF.js's losses ${worst['TF.js'].toExponential(2)}, against the float64 reference ${worst.float64.toExponential(2)}`);
+});
+
 for (const backend of ['cpu', 'wasm']) {
   describe(`xent/tfjs on the TF.js ${backend} backend`, () => {
     before(async () => {
@@ -81,6 +90,7 @@ for (const backend of ['cpu', 'wasm']) {
       const n = batch * classes;
 
       test(`softmax losses from logits [${batch}, ${classes}] match tf.losses.softmaxCrossEntropy in value and gradient`, () => {
+        peer = 'TF.js';
         const z = logits(n);
         const soft = softRows(batch, classes);
         const labels = ints(batch, classes);
@@ -112,6 +122,7 @@ for (const backend of ['cpu', 'wasm']) {
       });
 
       test(`sigmoid losses from logits [${batch}, ${classes}] match tf.losses.sigmoidCrossEntropy in value and gradient`, () => {
+        peer = 'TF.js';
         const z = logits(n);
         const y = f32(n, () => (rand() < 0.3 ? rand() : rand() < 0.5 ? 1 : 0));
         const Y = () => tf.tensor(y, shape);
@@ -134,6 +145,7 @@ for (const backend of ['cpu', 'wasm']) {
       });
 
       test(`binary cross-entropy on probabilities [${batch}, ${classes}] matches tf.losses.logLoss away from the clip`, () => {
+        peer = 'TF.js';
         // logLoss adds 1e-7 inside the logs where Keras clips: within 1e-5 for p in [0.02, 0.98].
         const p = probs(n);
         const y = f32(n, () => (rand() < 0.5 ? 1 : 0));
@@ -144,6 +156,7 @@ for (const backend of ['cpu', 'wasm']) {
       });
 
       test(`focal, weighted and probability losses [${batch}, ${classes}] match the float64 reference`, () => {
+        peer = 'float64';
         const z = logits(n);
         const p = probs(n);
         const y01 = f32(n, () => (rand() < 0.4 ? 1 : 0));
@@ -170,6 +183,7 @@ for (const backend of ['cpu', 'wasm']) {
       });
 
       test(`sparse labels [${batch}, ${classes}] with ignoreClass and tensor weights match the float64 reference`, () => {
+        peer = 'float64';
         const z = logits(n);
         const labels = ints(batch, classes);
         labels[0] = classes - 1; // at least one ignored row
@@ -187,6 +201,7 @@ for (const backend of ['cpu', 'wasm']) {
       });
 
       test(`reduction 'none' [${batch}, ${classes}] returns the batch shape and passes each example's upstream gradient`, () => {
+        peer = 'float64';
         const z = logits(n);
         const labels = ints(batch, classes);
         const dy = f32(batch, () => 2 * rand() - 1);
@@ -204,6 +219,7 @@ for (const backend of ['cpu', 'wasm']) {
     }
 
     test('a three-dimensional prediction keeps its batch dimensions with reduction none', () => {
+      peer = 'float64';
       const shape = [2, 3, 4];
       const z = logits(24);
       const labels = ints(6, 4);
@@ -219,6 +235,7 @@ for (const backend of ['cpu', 'wasm']) {
     });
 
     test('a reduced loss under an upstream gradient other than 1 scales its gradient by it', () => {
+      peer = 'float64';
       const z = logits(40);
       const soft = softRows(4, 10);
       const want = ref.categoricalCrossentropy(soft, z, 4, 10, { fromLogits: true });
@@ -229,6 +246,7 @@ for (const backend of ['cpu', 'wasm']) {
     });
 
     test('a one-dimensional prediction is one example: a scalar loss from every kind of loss', () => {
+      peer = 'float64';
       const z = [0.5, -1, 2];
       const want = ref.softmaxCrossEntropyWithLogits([0, 0, 1], z, 1, 3);
       const rows = valueAndGrad((t) => xt.softmaxCrossEntropyWithLogits(tf.tensor([0, 0, 1]), t), z, [3]);
@@ -277,6 +295,7 @@ for (const backend of ['cpu', 'wasm']) {
     });
 
     test('a call outside any gradient tape computes the loss and leaves only its result', () => {
+      peer = 'float64';
       const y = tf.tensor([[0, 1, 0]]);
       const x = tf.tensor([[1, 2, 3]]);
       const n = tf.memory().numTensors;
