@@ -8,13 +8,14 @@
 // and for every error. Used by index.js.
 
 import { ERROR_OFFSET, LOSS_OFFSET, OPTIONS_OFFSET, Tensor, align } from './heap.js';
-import { COPY, FILL, SMALL, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
-import { fromStatus, rangeError, shapeString } from './errors.js';
+import { COPY, FILL, HEAP, SMALL, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
+import { describe, fromStatus, rangeError, shapeString, typeError } from './errors.js';
 
 export const P = source();
 export const T = source();
 const SW = source();
 const CW = source();
+const AL = source();
 const ONE_LABEL = [0];
 
 const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -62,17 +63,28 @@ function checkSparseLabels(fn, trueName, predName, batch, total) {
   }
 }
 
-function weights(fn, o, batch, classes, dense, h) {
+// The options that hold arrays: sample weights broadcast to one per example
+// (with the repeat count the "mean_with_sample_weight" divisor needs), class
+// weights, per-class alpha, and the mask. `lead` is the losses' shape.
+function weights(fn, o, batch, classes, dense, h, lead) {
   SW.kind = -1;
   CW.kind = -1;
+  AL.kind = -1;
+  L.repeat = 0;
+  L.lossesShape = lead;
+  L.scalarResult = false;
+  L.mask = null;
   if (o.sampleWeight !== undefined) {
     if (typeof o.sampleWeight === 'number') {
       SW.kind = FILL;
       SW.src = o.sampleWeight;
       SW.length = batch;
+      L.repeat = batch;
+      // Keras returns a scalar loss times a scalar weight unreduced.
+      L.scalarResult = lead.length === 0;
     } else {
       resolve(fn, 'options.sampleWeight', o.sampleWeight, SW, h, false);
-      if (SW.length !== batch) throw rangeError(fn, `options.sampleWeight has ${SW.length} values but the batch has ${batch} examples`);
+      broadcastWeights(fn, h, lead, batch);
     }
   }
   if (o.classWeight !== undefined) {
@@ -82,6 +94,129 @@ function weights(fn, o, batch, classes, dense, h) {
       throw rangeError(fn, `options.classWeight has ${CW.length} values but needs ${need}, one per class${need !== classes ? ' (a single-column binary problem has the classes 0 and 1)' : ''}`);
     }
   }
+  if (o.alphaPerClass !== undefined) {
+    resolve(fn, 'options.alpha', o.alphaPerClass, AL, h, false);
+    if (AL.length !== classes) throw rangeError(fn, `options.alpha has ${AL.length} values but needs ${classes}, one per class`);
+    const a = AL.src;
+    for (let i = 0; a && i < AL.length; i++) {
+      if (!(a[i] >= 0 && a[i] <= 1)) throw rangeError(fn, `options.alpha[${i}] must be in [0, 1], got ${a[i]}`);
+    }
+  }
+  if (o.mask !== undefined) L.mask = readMask(fn, o.mask, batch, lead);
+}
+
+// Keras' squeeze_or_expand_to_same_rank(values, sample_weight)
+// (keras/src/losses/loss.py), then numpy broadcasting: the broadcast shape, the
+// weights' stride along each of its axes (0 where they repeat), or null where
+// Keras fails to broadcast.
+function kerasBroadcast(lead, s) {
+  let x1 = lead;
+  let x2 = s;
+  if (x1.length === x2.length + 1 && x1[x1.length - 1] === 1) {
+    if (x2.length === 1) x2 = [x2[0], 1];
+    else x1 = x1.slice(0, -1);
+  } else if (x2.length === x1.length + 1 && x2[x2.length - 1] === 1) {
+    if (x1.length === 1) x1 = [x1[0], 1];
+    else x2 = x2.slice(0, -1);
+  }
+  const r = Math.max(x1.length, x2.length);
+  const shape = new Array(r);
+  const stride = new Array(r).fill(0);
+  let st = 1;
+  for (let i = r - 1; i >= 0; i--) {
+    const a = i >= r - x1.length ? x1[i - (r - x1.length)] : 1;
+    const b = i >= r - x2.length ? x2[i - (r - x2.length)] : 1;
+    if (a !== b && a !== 1 && b !== 1) return null;
+    shape[i] = a === 1 ? b : a;
+    if (b !== 1) stride[i] = st;
+    st *= b;
+  }
+  return { shape, stride };
+}
+
+// A sample weight array against losses of shape `lead` (docs/semantics.md,
+// "Keras behaviours that surprise"), broadcast as Keras broadcasts it. A flat
+// array of one value per example is shaped like the losses; any other flat
+// array is the 1-D tensor Keras would see ([time] against [batch, time]
+// weights each time step), except that one of batch values that Keras could
+// not broadcast is taken as [batch, 1, ...], a weight per sequence. Weights
+// that would repeat the losses (a broadcast larger than the losses) are
+// refused. Expands SW to one weight per example when it held fewer; L.repeat
+// is how many examples each given weight stands for.
+function broadcastWeights(fn, h, lead, rows) {
+  const n = SW.length;
+  let s = SW.shape;
+  let b = null;
+  if (s === null) {
+    if (n === rows) return;
+    s = [n];
+    b = kerasBroadcast(lead, s);
+    if (b === null && lead.length >= 2 && n === lead[0]) {
+      s = [n];
+      for (let i = 1; i < lead.length; i++) s.push(1);
+      b = kerasBroadcast(lead, s);
+    }
+    if (b === null) {
+      throw rangeError(fn, `options.sampleWeight has ${n} values but the batch has ${rows} examples (losses of shape ${shapeString(lead)}); give one weight per example, one per sequence, a number, or a nested array that broadcasts against the losses`);
+    }
+  } else {
+    b = kerasBroadcast(lead, s);
+  }
+  if (b === null) {
+    throw rangeError(fn, `options.sampleWeight of shape ${shapeString(s)} does not broadcast against the losses of shape ${shapeString(lead)} (the batch has ${rows} examples; Keras fails on it too; a weight per sequence is shaped [batch, 1])`);
+  }
+  const v = b.shape;
+  if (sizeOf(v) !== rows) {
+    throw rangeError(fn, `options.sampleWeight of shape ${shapeString(s)} against the losses of shape ${shapeString(lead)} broadcasts to ${shapeString(v)}, more values than the batch has examples (${rows}); xent takes weights that broadcast to the losses' shape`);
+  }
+  L.lossesShape = v;
+  if (n === rows) return;
+  const src = SW.kind === HEAP ? new Float32Array(h.buffer, SW.ptr, n) : SW.off >= 0 ? new SW.ctor(h.buffer, SW.off, n) : SW.src;
+  const out = new Float32Array(rows);
+  const r = v.length;
+  const idx = new Array(r).fill(0);
+  for (let i = 0; i < rows; i++) {
+    let k = 0;
+    for (let d = 0; d < r; d++) k += idx[d] * b.stride[d];
+    out[i] = src[k];
+    for (let d = r - 1; d >= 0; d--) {
+      if (++idx[d] < v[d]) break;
+      idx[d] = 0;
+    }
+  }
+  SW.kind = COPY;
+  SW.src = out;
+  SW.length = rows;
+  SW.shape = null;
+  SW.off = -1;
+  SW.ptr = 0;
+  L.repeat = rows / n;
+}
+
+// The Keras mask of the losses: one boolean (or number, 0 = masked) per example.
+function readMask(fn, m, rows, lead) {
+  const out = new Uint8Array(rows);
+  let at = 0;
+  const walk = (v, path) => {
+    if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (typeof x === 'boolean' || typeof x === 'number') {
+          if (at < rows) out[at] = x ? 1 : 0;
+          at++;
+        } else if (Array.isArray(x)) {
+          walk(x, `${path}[${i}]`);
+        } else {
+          throw typeError(fn, `options.mask${path}[${i}] must be a boolean or a number, got ${describe(x)}`);
+        }
+      }
+      return;
+    }
+    throw typeError(fn, `options.mask must be an array of booleans (or a Uint8Array), one per example, got ${describe(v)}`);
+  };
+  walk(m, '');
+  if (at !== rows) throw rangeError(fn, `options.mask has ${at} values but the losses have shape ${shapeString(lead)} (${rows} values)`);
+  return out;
 }
 
 export const bytes = (rec) => (rec.kind === COPY || rec.kind === FILL ? align(rec.length * 4) : 0);
@@ -117,7 +252,18 @@ function output(f32, mode, ptr, out, n) {
 // The shared first half of a call: argument checks, where the outputs go, the
 // arena layout and the copies. Leaves the addresses in L (one record: calls
 // do not nest).
-const L = { batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0 };
+const L = {
+  batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0,
+  mPtr: 0, aPtr: 0, repeat: 0, mask: null, lossesShape: null, scalarResult: false,
+};
+
+// The shape of `losses`: the prediction's shape without its class axis (one
+// value per example; [] for a 1-D prediction, one example, a Keras scalar), or
+// all of it for the elementwise tf.nn ops.
+function lossesShapeOf(shape, total, elementwise) {
+  const s = shape || [total];
+  return elementwise ? s.slice() : s.slice(0, -1);
+}
 
 function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise) {
   resolve(fn, predName, yPred, P, h, false);
@@ -131,7 +277,7 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   const batch = total / classes;
   if (sparse) checkSparseLabels(fn, trueName, predName, batch, total);
   else checkDenseLabels(fn, trueName, predName, total);
-  weights(fn, o, batch, classes, !sparse, h);
+  weights(fn, o, batch, classes, !sparse, h, lossesShapeOf(SHAPE, total, elementwise));
   const lossesLen = elementwise ? total : batch;
   const wantGrad = o.gradient;
   let lMode = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
@@ -140,13 +286,16 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   const bT = bytes(T);
   const bSW = bytes(SW);
   const bCW = bytes(CW);
+  const bAL = bytes(AL);
+  const bM = L.mask === null ? 0 : align(batch);
   const bL = lMode > 0 ? 0 : align(lossesLen * 4);
-  const need = bP + bT + bSW + bCW + bL + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
+  const need = bP + bT + bSW + bCW + bAL + bM + bL + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
   if (need > h.arenaBytes) {
     pin(P, h);
     pin(T, h);
     pin(SW, h);
     pin(CW, h);
+    pin(AL, h);
     lMode = pinOut(o.outLosses, lMode, h);
     if (wantGrad) gMode = pinOut(o.outGrad, gMode, h);
   }
@@ -159,6 +308,14 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   at += bSW;
   L.cwPtr = CW.kind === -1 ? 0 : place(fn, 'options.classWeight', CW, h, at);
   at += bCW;
+  L.aPtr = AL.kind === -1 ? 0 : place(fn, 'options.alpha', AL, h, at);
+  at += bAL;
+  L.mPtr = 0;
+  if (L.mask !== null) {
+    h.u8.set(L.mask, at);
+    L.mPtr = at;
+  }
+  at += bM;
   L.lPtr = lMode > 0 ? lMode : at;
   at += bL;
   L.gPtr = !wantGrad ? 0 : gMode > 0 ? gMode : at;
@@ -175,12 +332,20 @@ export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred) {
   if (!(yPred instanceof Tensor && zeroCopy(h, o, yTrue, yPred, sparse, false))) prepare(fn, h, o, 'yTrue', 'yPred', yTrue, yPred, sparse, false);
   writeOptions(h, o, L.swPtr, L.cwPtr);
   const fixed = h.fixed;
+  const w = (fixed + OPTIONS_OFFSET) >> 2;
+  h.i32[w + 10] = L.mPtr;
+  h.i32[w + 11] = L.aPtr;
+  h.i32[w + 12] = L.repeat;
+  // A scalar loss (1-D prediction) times a scalar weight: Keras' reduce_values
+  // returns it as it is, for every reduction.
+  if (L.scalarResult && o.reduction !== 2) h.i32[w + 2] = 1;
   const status = h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, fixed + OPTIONS_OFFSET, L.lPtr, L.gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
   if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
   return {
     loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2],
     losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.batch),
+    lossesShape: L.lossesShape,
     grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
   };
 }
@@ -196,6 +361,7 @@ export function nnGeneral(fn, h, o, call, sparse, elementwise, labels, logits, p
   const f32 = h.f32;
   return {
     losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.lossesLen),
+    lossesShape: L.lossesShape,
     grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
   };
 }
@@ -215,6 +381,12 @@ function writeOptions(h, o, swPtr, cwPtr) {
   i32[w + 7] = o.applyClassBalancing ? 1 : 0;
   i32[w + 8] = swPtr;
   i32[w + 9] = cwPtr;
+  i32[w + 10] = 0; // mask
+  i32[w + 11] = 0; // alpha_per_class
+  i32[w + 12] = 0; // sample_weight_repeat
+  f32[w + 13] = o.q;
+  f32[w + 14] = o.epsilon;
+  f32[w + 15] = o.temperature;
 }
 
 // The whole of a small call (the live page's) in one function: a
@@ -227,7 +399,7 @@ function writeOptions(h, o, swPtr, cwPtr) {
 // layout and copies are prepare()'s, with locals for L and loops for the
 // source records; nothing is allocated but the result.
 export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred, posWeight) {
-  if (o.sampleWeight !== undefined || o.classWeight !== undefined) return null;
+  if (o.sampleWeight !== undefined || o.classWeight !== undefined || o.mask !== undefined || o.alphaPerClass !== undefined) return null;
   const total = yPred.length;
   let classes = total;
   const shape = o.shape;
@@ -289,8 +461,9 @@ export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred
     base = gPtr >> 2;
     for (let i = 0; i < total; i++) grad[i] = f32[base + i];
   }
-  if (!isKeras) return { losses, grad };
-  return { loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2], losses, grad };
+  const lossesShape = shape === undefined ? (elementwise ? [total] : []) : lossesShapeOf(shape, total, elementwise);
+  if (!isKeras) return { losses, lossesShape, grad };
+  return { loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2], losses, lossesShape, grad };
 }
 
 // A call on tensors (the zero-copy path), laid out without prepare(): a live
@@ -302,7 +475,7 @@ export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred
 // error included, it returns false before writing a byte and prepare() takes
 // the call.
 function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
-  if (o.shape !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || !live(yPred, h, 'float32')) return false;
+  if (o.shape !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || o.mask !== undefined || o.alphaPerClass !== undefined || !live(yPred, h, 'float32')) return false;
   const total = yPred.size;
   const classes = yPred.shape[yPred.shape.length - 1];
   if (classes === 0) return false;
@@ -341,6 +514,11 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   L.tPtr = tPtr;
   L.swPtr = 0;
   L.cwPtr = 0;
+  L.mPtr = 0;
+  L.aPtr = 0;
+  L.repeat = 0;
+  L.scalarResult = false;
+  L.lossesShape = lossesShapeOf(yPred.shape, total, elementwise);
   L.lPtr = lMode > 0 ? lMode : at + bT;
   L.gPtr = !gradient ? 0 : gMode > 0 ? gMode : at + bT + bL;
   L.lMode = lMode;

@@ -53,7 +53,7 @@ export declare function tensor(shape: number | readonly number[], dtype?: 'float
 /** Wasm memory in use: its size, the scratch arena's high-water mark, the live tensors. */
 export declare function memoryStats(): { memoryBytes: number; arenaBytes: number; liveTensors: number };
 
-export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight';
+export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight' | 'mean' | null;
 
 export interface Out {
   /** Receives the per-example losses (length batch; batch * classes for the sigmoid tf.nn ops). */
@@ -76,8 +76,10 @@ export interface KerasOptions extends CommonOptions {
   fromLogits?: boolean;
   /** Default 'sum_over_batch_size'. With 'none', `loss` is undefined and `grad` is the gradient of the sum of `losses`. */
   reduction?: Reduction;
-  /** One weight per example, or one number for all. */
-  sampleWeight?: number | NumericArray | Tensor;
+  /** One weight per example, one number for all, or (nested) any shape Keras broadcasts against the losses ([batch, 1] per sequence). */
+  sampleWeight?: number | NumericArray | NestedArray | Tensor;
+  /** Keras mask: one boolean per example (0 or false: loss 0, left out of the mean). */
+  mask?: ArrayLike<boolean | number> | NestedArray;
   /** One weight per class (two for a single-column binary problem); an example's class is its label, else the argmax of its yTrue row. */
   classWeight?: NumericArray | Tensor;
 }
@@ -101,8 +103,8 @@ export interface BinaryFocalOptions extends SmoothingOptions {
 }
 
 export interface CategoricalFocalOptions extends SmoothingOptions {
-  /** In [0, 1] (default 0.25). */
-  alpha?: number;
+  /** In [0, 1] (default 0.25), or one such number per class. */
+  alpha?: number | NumericArray;
   /** >= 0 (default 2). */
   gamma?: number;
 }
@@ -112,12 +114,16 @@ export interface KerasResult {
   loss: number | undefined;
   /** Per-example losses, already weighted (Keras with reduction 'none'). */
   losses: Float32Array | Tensor;
+  /** The shape of `losses` (e.g. [batch, time]; [] for a 1-D prediction, one example). */
+  lossesShape: number[];
   /** d loss / d yPred (the logits when fromLogits), when asked for. */
   grad: Float32Array | Tensor | undefined;
 }
 
 export interface NnResult {
   losses: Float32Array | Tensor;
+  /** The shape of `losses`. */
+  lossesShape: number[];
   /** Gradient of the sum of `losses` with respect to the logits, when asked for. */
   grad: Float32Array | Tensor | undefined;
 }

@@ -101,10 +101,10 @@ export function memoryStats() {
 
 // ---- Keras losses ------------------------------------------------------------
 
-const KERAS = OPT.fromLogits | OPT.labelSmoothing | OPT.reduction | OPT.sampleWeight | OPT.classWeight | OPT.gradient | OPT.shape | OPT.out;
+const KERAS = OPT.fromLogits | OPT.labelSmoothing | OPT.reduction | OPT.sampleWeight | OPT.classWeight | OPT.mask | OPT.gradient | OPT.shape | OPT.out;
 const SPARSE = (KERAS & ~OPT.labelSmoothing) | OPT.ignoreClass;
 const BINARY_FOCAL = KERAS | OPT.alpha | OPT.gamma | OPT.applyClassBalancing;
-const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.gamma;
+const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.alphaPerClass | OPT.gamma;
 
 // keras() and parseOptions() stay under V8's inlining limit (460 bytes of
 // bytecode), so each exported function compiles with its options parse

@@ -234,7 +234,7 @@ export async function loadModule({ wasm, backend }, onGrowth) {
     }
   }
   if (typeof ex._initialize === 'function') ex._initialize();
-  if (ex.xent_options_size() !== 40 || ex.xent_error_size() !== 16) {
+  if (ex.xent_options_size() !== 64 || ex.xent_error_size() !== 16) {
     throw new TypeError('xent.init: the wasm module was built with a different xent_options / xent_error layout than this JS API expects');
   }
   if (backend === 'wasm-simd' && !ex.xent_simd()) {

@@ -82,9 +82,12 @@ typedef enum xent_reduction {
 } xent_reduction;
 
 /* A zeroed struct (or a NULL pointer) means Keras' defaults for every loss
- * except the focal ones, whose defaults are alpha = 0.25 and gamma = 2: start
- * from XENT_OPTIONS_INIT to get those too. Scalars come first so that their
- * offsets are the same on every target (the JS API writes this struct). */
+ * except the focal ones, whose defaults are alpha = 0.25 and gamma = 2, and
+ * the parameters of the losses that have one (q, epsilon, temperature): start
+ * from XENT_OPTIONS_INIT to get those too. The first ten fields are laid out
+ * scalars first so that their offsets are the same on every target; the later
+ * ones follow (the JS API writes this struct at its wasm32 offsets, asserted in
+ * status.c). */
 typedef struct xent_options {
   int32_t from_logits;           /* 0: y_pred holds probabilities; 1: logits */
   float label_smoothing;         /* in [0, 1]; binary y*(1-s)+s/2, categorical y*(1-s)+s/C */
@@ -98,10 +101,26 @@ typedef struct xent_options {
   const float *class_weight;     /* [max(classes, 2)] weights by class (model.fit's
                                     class_weight), or NULL; an example's class is its
                                     sparse label, else argmax of its y_true row, else
-                                    (one column) y_true >= 0.5 */
+                                    (one column) y_true rounded half to even (0.5 -> 0);
+                                    a one-column class other than 0 or 1 weighs 1 */
+  const uint8_t *mask;           /* [batch] Keras mask, or NULL: an example whose byte is
+                                    0 has loss 0 and gradient 0 and leaves the mean (both
+                                    denominators), as Keras' _keras_mask does */
+  const float *alpha_per_class;  /* categorical focal: [classes] alpha by class (Keras'
+                                    list alpha), or NULL to use alpha */
+  int32_t sample_weight_repeat;  /* how many examples each sample weight stands for when
+                                    the caller broadcast fewer weights over the batch (a
+                                    scalar: batch; [batch, 1] over [batch, time]: time);
+                                    0 or 1: one. Only the "mean_with_sample_weight"
+                                    divisor uses it: Keras divides by the sum of the
+                                    weights as given, sum(w) / repeat (with no mask) */
+  float q;                       /* generalized cross-entropy: in (0, 1] */
+  float epsilon;                 /* poly-1: the weight of (1 - p_t), finite */
+  float temperature;             /* distillation: finite, > 0 */
 } xent_options;
 
-#define XENT_OPTIONS_INIT {0, 0.0f, XENT_SUM_OVER_BATCH_SIZE, 0, 0, 0.25f, 2.0f, 0, NULL, NULL}
+#define XENT_OPTIONS_INIT \
+  {0, 0.0f, XENT_SUM_OVER_BATCH_SIZE, 0, 0, 0.25f, 2.0f, 0, NULL, NULL, NULL, NULL, 0, 0.5f, 2.0f, 3.0f}
 
 /* ---- Keras losses ----------------------------------------------------------
  * Signature shared by the dense-label losses:
@@ -152,8 +171,9 @@ xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_p
                                            const xent_options *opt, float *losses,
                                            float *grad, float *loss, xent_error *err);
 
-/* categorical_focal_crossentropy: sum_j alpha (1 - q_j)^gamma (-y_j log q_j)
- * with q = clip(p / sum p), p = softmax(z) from logits (Keras always
+/* categorical_focal_crossentropy: sum_j alpha_j (1 - q_j)^gamma (-y_j log q_j)
+ * with alpha_j = alpha_per_class[j] when given (each in [0, 1]), else alpha;
+ * q = clip(p / sum p), p = softmax(z) from logits (Keras always
  * normalises and clips here, even from logits). A probability row summing to
  * 0 clips every class to 1e-7, as in categorical_crossentropy: finite loss,
  * gradient 0. */
