@@ -256,6 +256,7 @@ export const opts = {
   outGrad: undefined,
   mask: undefined,
   alphaPerClass: undefined,
+  posWeightPerClass: undefined,
   q: 0.5,
   epsilon: 2,
   temperature: 3,
@@ -305,6 +306,7 @@ export function parseOptions(fn, options, allowed) {
   o.outGrad = undefined;
   o.mask = undefined;
   o.alphaPerClass = undefined;
+  o.posWeightPerClass = undefined;
   o.q = 0.5;
   o.epsilon = 2;
   o.temperature = 3;

@@ -201,7 +201,7 @@ export function nnGeneral(fn, h, o, call, sparse, elementwise, labels, logits, p
   const err = h.fixed + ERROR_OFFSET;
   const status = posWeight === undefined
     ? h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, L.lPtr, L.gPtr, err)
-    : h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, posWeight, L.lPtr, L.gPtr, err);
+    : h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, o.posWeightPerClass !== undefined ? L.aPtr : posWeight, L.lPtr, L.gPtr, err);
   if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
   return {
@@ -244,7 +244,7 @@ function writeOptions(h, o, swPtr, cwPtr) {
 // layout and copies are prepare()'s, with locals for L and loops for the
 // source records; nothing is allocated but the result.
 export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred, posWeight) {
-  if (o.sampleWeight !== undefined || o.classWeight !== undefined || o.mask !== undefined || o.alphaPerClass !== undefined) return null;
+  if (o.sampleWeight !== undefined || o.classWeight !== undefined || o.mask !== undefined || o.alphaPerClass !== undefined || o.posWeightPerClass !== undefined) return null;
   const total = yPred.length;
   let classes = total;
   const shape = o.shape;
@@ -320,7 +320,7 @@ export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred
 // error included, it returns false before writing a byte and prepare() takes
 // the call.
 function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
-  if (o.shape !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || o.mask !== undefined || o.alphaPerClass !== undefined || !live(yPred, h, 'float32')) return false;
+  if (o.shape !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || o.mask !== undefined || o.alphaPerClass !== undefined || o.posWeightPerClass !== undefined || !live(yPred, h, 'float32')) return false;
   const total = yPred.size;
   const classes = yPred.shape[yPred.shape.length - 1];
   if (classes === 0) return false;

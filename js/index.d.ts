@@ -139,10 +139,27 @@ export declare function binaryFocalCrossentropy(yTrue: Input, yPred: Input, opti
 /** Keras categorical_focal_crossentropy. */
 export declare function categoricalFocalCrossentropy(yTrue: Input, yPred: Input, options?: CategoricalFocalOptions): KerasResult;
 
+/** The Keras options shared by the losses below (no fromLogits or labelSmoothing unless named). */
+export interface WeightOptions extends CommonOptions {
+  reduction?: Reduction;
+  sampleWeight?: number | NumericArray | NestedArray | Tensor;
+  classWeight?: NumericArray | Tensor;
+  mask?: ArrayLike<boolean | number> | NestedArray;
+}
+/** Keras kl_divergence: sum y' log(y' / p'), both clipped to [1e-7, 1]. */
+export declare function klDivergence(yTrue: Input, yPred: Input, options?: WeightOptions): KerasResult;
+/** Keras LogitsDistillation: T^2 KL(softmax(teacher / T) || softmax(student / T)); grad w.r.t. the student logits. */
+export declare function logitsDistillation(teacherLogits: Input, studentLogits: Input, options?: WeightOptions & { temperature?: number }): KerasResult;
+/** Keras categorical_generalized_cross_entropy: integer labels, (1 - p^q) / q, q in (0, 1] (default 0.5). */
+export declare function categoricalGeneralizedCrossentropy(yTrue: Input | number, yPred: Input, options?: WeightOptions & { q?: number; fromLogits?: boolean }): KerasResult;
+/** Optax poly_loss_cross_entropy (poly-1) from logits: CE + epsilon sum y (1 - p), epsilon default 2. */
+export declare function polyLossCrossentropy(yTrue: Input, logits: Input, options?: WeightOptions & { epsilon?: number }): KerasResult;
+
 /** tf.nn.sigmoid_cross_entropy_with_logits: elementwise losses. */
 export declare function sigmoidCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
 /** tf.nn.weighted_cross_entropy_with_logits: elementwise; posWeight finite. */
-export declare function weightedCrossEntropyWithLogits(labels: Input, logits: Input, posWeight: number, options?: CommonOptions): NnResult;
+/** posWeight: one number, or one per class (broadcast along the last axis). */
+export declare function weightedCrossEntropyWithLogits(labels: Input, logits: Input, posWeight: number | NumericArray, options?: CommonOptions): NnResult;
 /** tf.nn.softmax_cross_entropy_with_logits: one loss per row, soft labels. */
 export declare function softmaxCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
 /** tf.nn.sparse_softmax_cross_entropy_with_logits: one loss per row, integer labels. */

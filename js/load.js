@@ -18,6 +18,11 @@ export const LOSS_EXPORTS = [
   'xent_weighted_cross_entropy_with_logits',
   'xent_softmax_cross_entropy_with_logits',
   'xent_sparse_softmax_cross_entropy_with_logits',
+  'xent_kl_divergence',
+  'xent_logits_distillation',
+  'xent_categorical_generalized_cross_entropy',
+  'xent_poly_loss_cross_entropy',
+  'xent_weighted_cross_entropy_with_logits_per_class',
 ];
 
 /** Exports the JS API calls; a module without them was not built from this source. */

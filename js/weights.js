@@ -46,12 +46,16 @@ export function weights(fn, o, batch, classes, dense, h, lead) {
       throw rangeError(fn, `options.classWeight has ${CW.length} values but needs ${need}, one per class${need !== classes ? ' (a single-column binary problem has the classes 0 and 1)' : ''}`);
     }
   }
-  if (o.alphaPerClass !== undefined) {
-    resolve(fn, 'options.alpha', o.alphaPerClass, AL, h, false);
-    if (AL.length !== classes) throw rangeError(fn, `options.alpha has ${AL.length} values but needs ${classes}, one per class`);
+  const alpha = o.alphaPerClass !== undefined;
+  if (alpha || o.posWeightPerClass !== undefined) {
+    const name = alpha ? 'options.alpha' : 'posWeight';
+    resolve(fn, name, alpha ? o.alphaPerClass : o.posWeightPerClass, AL, h, false);
+    if (AL.length !== classes) throw rangeError(fn, `${name} has ${AL.length} values but needs ${classes}, one per class`);
     const a = AL.src;
     for (let i = 0; a && i < AL.length; i++) {
-      if (!(a[i] >= 0 && a[i] <= 1)) throw rangeError(fn, `options.alpha[${i}] must be in [0, 1], got ${a[i]}`);
+      if (typeof a[i] !== 'number') throw typeError(fn, `${name}[${i}] must be a number, got ${describe(a[i])}`);
+      if (alpha && !(a[i] >= 0 && a[i] <= 1)) throw rangeError(fn, `${name}[${i}] must be in [0, 1], got ${a[i]}`);
+      if (!alpha && !(Math.abs(a[i]) <= 3.4028234663852886e38)) throw rangeError(fn, `${name}[${i}] must be a finite number, got ${a[i]}`);
     }
   }
   if (o.mask !== undefined) W.mask = readMask(fn, o.mask, batch, lead);

@@ -182,6 +182,47 @@ xent_status xent_categorical_focal_crossentropy(const float *y_true, const float
                                                 const xent_options *opt, float *losses,
                                                 float *grad, float *loss, xent_error *err);
 
+/* kl_divergence (keras.losses.KLDivergence): y' = clip(y, 1e-7, 1),
+ * p' = clip(p, 1e-7, 1), loss sum_j y'_j log(y'_j / p'_j); gradient -y'_j / p'_j
+ * on 1e-7 <= p_j <= 1, else 0. from_logits and label_smoothing are not read. */
+xent_status xent_kl_divergence(const float *y_true, const float *y_pred, size_t batch,
+                               size_t classes, const xent_options *opt, float *losses,
+                               float *grad, float *loss, xent_error *err);
+
+/* Logits distillation (keras.distillation.LogitsDistillation with its default
+ * KL loss): T = opt->temperature (> 0, XENT_OPTIONS_INIT: 3), t = softmax(teacher / T),
+ * s = softmax(student / T), loss T^2 kl_divergence(t, s) (clips included),
+ * then the reduction. `grad` is with respect to the student logits:
+ * T (s_k A - m_k clip(t_k)), m_k = [s_k >= 1e-7], A = sum_k m_k clip(t_k).
+ * Keras' Distiller mixes it with the student's hard-label loss as
+ * w hard + (1 - w) distill (student_loss_weight w, default 0.5); add the two
+ * results (and gradients) with those weights. */
+xent_status xent_logits_distillation(const float *teacher_logits, const float *student_logits,
+                                     size_t batch, size_t classes, const xent_options *opt,
+                                     float *losses, float *grad, float *loss, xent_error *err);
+
+/* categorical_generalized_cross_entropy (keras.losses.CategoricalGeneralizedCrossEntropy,
+ * Keras 3.10+): integer labels [batch], p = y_pred[label] (probabilities, not
+ * normalised or clipped, as Keras), loss (1 - p^q) / q with q = opt->q in
+ * (0, 1] (XENT_OPTIONS_INIT: 0.5); gradient -p^(q-1) at the label, 0
+ * elsewhere. With from_logits, p = softmax(z)[label] and the gradient is
+ * p^q (softmax - onehot). Departures from Keras (NaN or Inf there): a
+ * probability below 0 counts as 0 with gradient 0; at p = 0 the gradient
+ * saturates to -FLT_MAX. */
+xent_status xent_categorical_generalized_cross_entropy(const int32_t *y_true, const float *y_pred,
+                                                       size_t batch, size_t classes,
+                                                       const xent_options *opt, float *losses,
+                                                       float *grad, float *loss, xent_error *err);
+
+/* poly_loss_cross_entropy (Optax, poly-1): logits z (y_pred is always logits),
+ * labels [batch, classes] (one-hot or soft), p = softmax(z),
+ * loss sum_j y_j (logsumexp(z) - z_j) + epsilon sum_j y_j (1 - p_j),
+ * epsilon = opt->epsilon (finite; XENT_OPTIONS_INIT: 2, Optax's default).
+ * Gradient (sum y) p - y + epsilon p (sum_j y_j p_j - y). */
+xent_status xent_poly_loss_cross_entropy(const float *y_true, const float *y_pred, size_t batch,
+                                         size_t classes, const xent_options *opt, float *losses,
+                                         float *grad, float *loss, xent_error *err);
+
 /* ---- tf.nn ops: unreduced, no options ---------------------------------------
  * `grad` is the gradient of the sum of `losses` with respect to the logits. */
 
@@ -198,6 +239,16 @@ xent_status xent_weighted_cross_entropy_with_logits(const float *labels, const f
                                                     size_t batch, size_t classes,
                                                     float pos_weight, float *losses,
                                                     float *grad, xent_error *err);
+
+/* The same with a pos_weight per class: pos_weight [classes], each finite,
+ * broadcast along the last axis (as TF broadcasts a vector, and PyTorch's
+ * BCEWithLogitsLoss(pos_weight=...)). */
+xent_status xent_weighted_cross_entropy_with_logits_per_class(const float *labels,
+                                                              const float *logits, size_t batch,
+                                                              size_t classes,
+                                                              const float *pos_weight,
+                                                              float *losses, float *grad,
+                                                              xent_error *err);
 
 /* losses [batch]: sum_j y_j (logsumexp(z) - z_j), soft labels. */
 xent_status xent_softmax_cross_entropy_with_logits(const float *labels, const float *logits,
