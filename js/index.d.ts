@@ -204,6 +204,8 @@ export interface Situation {
   labelRange?: [number, number];
   imbalanced?: boolean;
   noisyLabels?: boolean;
+  /** The targets are a teacher model's soft outputs (knowledge distillation). */
+  distillation?: boolean;
   hugeVocabulary?: boolean;
   paddingLabel?: number;
   denseTargets?: boolean;

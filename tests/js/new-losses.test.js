@@ -180,6 +180,28 @@ describe('the new losses', () => {
     assert.throws(() => xent.weightedCrossEntropyWithLogits([[0, 1]], [[1, 2]], [1, NaN]), /posWeight\[1\] must be a finite number/);
   });
 
+  test("the recommender's alternatives from this family run and give their definitions' values", () => {
+    const r = xent.recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', noisyLabels: true, distillation: true });
+    const [B, C] = [5, 4];
+    const z = uniform(B * C, -4, 4);
+    const teacher = uniform(B * C, -4, 4);
+    const labels = Int32Array.from({ length: B }, () => Math.floor(rand() * C));
+    const onehot = Float32Array.from({ length: B * C }, (_, i) => (labels[Math.floor(i / C)] === i % C ? 1 : 0));
+    const seen = [];
+    for (const a of r.alternatives) {
+      const o = { ...a.xent.options, shape: [B, C] };
+      if (a.xent.fn === 'polyLossCrossentropy') {
+        close([xent.polyLossCrossentropy(onehot, z, o).loss], [mean(rows(onehot, C).map((y, b) => polyRow(y, rows(z, C)[b], o.epsilon)))], 'poly-1');
+      } else if (a.xent.fn === 'categoricalGeneralizedCrossentropy') {
+        close([xent.categoricalGeneralizedCrossentropy(labels, z, o).loss], [mean(Array.from(labels, (l, b) => gceRow(l, rows(z, C)[b], o.q, true)))], 'generalized CE', 1e-5);
+      } else if (a.xent.fn === 'logitsDistillation') {
+        close([xent.logitsDistillation(teacher, z, o).loss], [mean(rows(teacher, C).map((t, b) => distillRow(t, rows(z, C)[b], o.temperature)))], 'distillation', 1e-5);
+      } else continue;
+      seen.push(a.xent.fn);
+    }
+    assert.equal(seen.length, 3, seen.join(', '));
+  });
+
   test('finite inputs of any size give finite outputs', () => {
     const big = [[1e30, -1e30, 0, 3e38], [-3e38, 3e38, 1, -1]];
     const soft = [[0.25, 0.25, 0.25, 0.25], [0, 1, 0, 0]];
