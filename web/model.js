@@ -47,8 +47,29 @@ export function chainToLogits(output, out, grad, n, u) {
   return gz;
 }
 
+// The loss of the wider family the state names, when its labels fit it
+// (docs/semantics.md "New losses"), else null: poly-1 and generalized CE for
+// exclusive classes, KL divergence and distillation for probability targets.
+export const FAMILY = {
+  poly1: { fn: 'polyLossCrossentropy', labels: ['integer', 'onehot', 'soft'], as: 'dense', option: 'epsilon' },
+  generalized: { fn: 'categoricalGeneralizedCrossentropy', labels: ['integer', 'onehot'], as: 'sparse', option: 'q' },
+  kl: { fn: 'klDivergence', labels: ['onehot', 'soft'], as: 'dense' },
+  distillation: { fn: 'logitsDistillation', labels: ['onehot', 'soft'], as: 'teacher', option: 'temperature' },
+};
+function familySpec(s) {
+  const f = FAMILY[s.loss];
+  if (!f || !f.labels.includes(s.labels)) return null;
+  const o = {};
+  if (f.option) o[f.option] = s[f.option];
+  if (s.loss === 'generalized') o.fromLogits = s['from-logits'];
+  if (s.reduction !== 'sum_over_batch_size') o.reduction = s.reduction;
+  return { fn: f.fn, options: o, sparse: f.as === 'sparse', as: f.as };
+}
+
 // Which xent function and options the current setting amounts to.
 export function lossSpec(s) {
+  const family = familySpec(s);
+  if (family) return family;
   const fromLogits = s['from-logits'];
   const o = { fromLogits };
   const ls = s['label-smoothing'];
@@ -107,6 +128,25 @@ export function labelArray(s, targets, n) {
   return y;
 }
 
+// Labels in the layout a loss of the wider family takes: one-hot rows from
+// class indices (poly-1), class indices (argmax) from rows (generalized CE),
+// and for distillation the teacher's logits, log of the target rows (whose
+// softmax at T = 1 is the targets themselves).
+function familyLabels(spec, s, y, n, u) {
+  if (spec.as === 'dense' && y instanceof Int32Array) {
+    const d = new Float32Array(n * u);
+    for (let i = 0; i < n; i++) d[i * u + y[i]] = 1;
+    return d;
+  }
+  if (spec.as === 'sparse' && !(y instanceof Int32Array)) {
+    const k = new Int32Array(n);
+    for (let i = 0; i < n; i++) for (let j = 1; j < u; j++) if (y[i * u + j] > y[i * u + k[i]]) k[i] = j;
+    return k;
+  }
+  if (spec.as === 'teacher') return Float32Array.from(y, (v) => Math.log(Math.max(v, 1e-30)));
+  return y;
+}
+
 // Runs the setting on z [n, u] and targets (in the state's encoding).
 // `override` may change reduction or from-logits (the "flipped" comparison).
 // Returns { spec, out, losses, loss, grad, gradZ, wrt }.
@@ -115,7 +155,7 @@ export function evaluate(xent, s, z, targets, n, override = {}) {
   const u = units(st);
   const spec = lossSpec(st);
   const out = activate(st.output, z, n, u);
-  const yTrue = labelArray(st, targets, n);
+  const yTrue = familyLabels(spec, st, labelArray(st, targets, n), n, u);
   let losses, loss, grad;
   if (spec.fn === 'weightedCrossEntropyWithLogits') {
     // tf.nn op, unreduced: per-example mean over the units, then the reduction.
@@ -155,6 +195,8 @@ export function situation(s) {
   if (s['class-weight'].length || s['pos-weight'] !== 1 || s.focal) sit.imbalanced = true;
   if (s['label-smoothing'] > 0) sit.noisyLabels = true;
   if (s['ignore-class'] >= 0) sit.paddingLabel = s['ignore-class'];
+  if (s.loss === 'generalized') sit.noisyLabels = true;
+  if (s.loss === 'distillation') sit.distillation = true;
   return sit;
 }
 

@@ -4,7 +4,7 @@
 // gamma/alpha, ignore class, reduction; docs/semantics.md §2.1). Reads and writes
 // the explorer state through ctx; called by xent-explorer.js.
 
-import { lossSpec } from '../model.js';
+import { FAMILY, lossSpec } from '../model.js';
 
 const radios = (name, label, items) => `<fieldset class="radios" data-key="${name}" data-part="${name}">
   <legend>${label}</legend>
@@ -41,6 +41,13 @@ export function mountChoose(root, ctx) {
       <label data-opt="ignore">Ignore class <select data-key="ignore-class"></select></label>
       <label data-opt="red">Reduction <select data-key="reduction">
         <option value="sum_over_batch_size">sum_over_batch_size</option><option value="sum">sum</option></select></label>
+      <label data-opt="loss">Loss <select data-key="loss">
+        <option value="cross-entropy">cross-entropy</option><option value="poly1">poly-1</option>
+        <option value="generalized">generalized CE</option><option value="kl">KL divergence</option>
+        <option value="distillation">distillation</option></select></label>
+      <label data-opt="epsilon">epsilon <input type="range" min="-1" max="5" step="0.5" data-key="epsilon"><output data-out="epsilon"></output></label>
+      <label data-opt="q">q <input type="range" min="0.05" max="1" step="0.05" data-key="q"><output data-out="q"></output></label>
+      <label data-opt="temperature">T <input type="range" min="0.5" max="10" step="0.5" data-key="temperature"><output data-out="temperature"></output></label>
       </div>
       <p class="note" data-why></p>
     </details>`
@@ -74,7 +81,7 @@ export function mountChoose(root, ctx) {
       const v = t.value.split(/[\s,]+/).filter(Boolean).map(Number);
       return v.every((x) => Number.isFinite(x) && x >= 0) ? v : [];
     }
-    if (key === 'reduction') return t.value;
+    if (key === 'reduction' || key === 'loss') return t.value;
     const v = Number(t.value);
     return Number.isFinite(v) ? v : undefined;
   }
@@ -119,6 +126,11 @@ export function mountChoose(root, ctx) {
       enable('bal', s.focal && binaryFamily);
       enable('ignore', s.labels === 'integer', 'ignore_class exists only for integer labels.');
       enable('cw', spec.fn !== 'weightedCrossEntropyWithLogits');
+      const fam = FAMILY[s.loss];
+      enable('epsilon', spec.fn === 'polyLossCrossentropy');
+      enable('q', spec.fn === 'categoricalGeneralizedCrossentropy');
+      enable('temperature', spec.fn === 'logitsDistillation');
+      if (fam && !fam.labels.includes(s.labels)) why.push(`${fam.fn} takes ${fam.labels.join(' or ')} labels: cross-entropy is shown instead.`);
       q('[data-why]').textContent = why.filter(Boolean).join(' ');
     },
   };
