@@ -1,5 +1,5 @@
 /* kl.c: Keras kl_divergence and Keras' logits distillation loss, with their
- * gradients, docs/semantics.md "KL divergence and distillation". Called
+ * gradients, docs/semantics.md "New losses". Called
  * through the public API (xent_kl_divergence, xent_logits_distillation in
  * xent.h; from JS klDivergence and logitsDistillation in js/index.js);
  * validation, weights and reductions come from the plan of reduce.c, exp/log

@@ -154,6 +154,11 @@ describe('Keras 3 parity', () => {
     check('rank 4 categorical', 'categoricalCrossentropy', y, p, [B, T, U, C], {}, { reduction: 'sum_over_batch_size' });
     const sparse = xent.sparseCategoricalCrossentropy(Int32Array.from(labels), p, { shape: [B, T, U, C] });
     assert.deepEqual(sparse.lossesShape, [B, T, U]);
+    // Sparse labels shaped [..., 1] are squeezed, as Keras squeezes them.
+    const nestedLabels = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (__, t) => Array.from({ length: U }, (___, u) => [labels[(b * T + t) * U + u]])));
+    const squeezed = xent.sparseCategoricalCrossentropy(nestedLabels, p, { shape: [B, T, U, C] });
+    assert.deepEqual(squeezed.lossesShape, [B, T, U]);
+    assert.deepEqual(Array.from(squeezed.losses), Array.from(sparse.losses));
     const nested = xent.binaryCrossentropy([[[1], [0]], [[0], [1]]], [[[0.7], [0.2]], [[0.4], [0.9]]]);
     assert.deepEqual(nested.lossesShape, [2, 2, 1].slice(0, -1));
     assert.deepEqual(xent.sigmoidCrossEntropyWithLogits(y, p, { shape: [B, T, U, C] }).lossesShape, [B, T, U, C]);
