@@ -254,6 +254,9 @@ export const opts = {
   shape: undefined,
   outLosses: undefined,
   outGrad: undefined,
+  // The options few calls set; `rare` says one of them was, so that
+  // parseOptions resets them only then (and stays small enough to inline).
+  rare: false,
   mask: undefined,
   alphaPerClass: undefined,
   posWeightPerClass: undefined,
@@ -261,6 +264,16 @@ export const opts = {
   epsilon: 2,
   temperature: 3,
 };
+
+function clearRare(o) {
+  o.rare = false;
+  o.mask = undefined;
+  o.alphaPerClass = undefined;
+  o.posWeightPerClass = undefined;
+  o.q = 0.5;
+  o.epsilon = 2;
+  o.temperature = 3;
+}
 
 function bool(fn, name, v) {
   if (typeof v !== 'boolean') throw typeError(fn, `options.${name} must be true or false, got ${describe(v)}`);
@@ -304,12 +317,7 @@ export function parseOptions(fn, options, allowed) {
   o.shape = undefined;
   o.outLosses = undefined;
   o.outGrad = undefined;
-  o.mask = undefined;
-  o.alphaPerClass = undefined;
-  o.posWeightPerClass = undefined;
-  o.q = 0.5;
-  o.epsilon = 2;
-  o.temperature = 3;
+  if (o.rare) clearRare(o);
   if (options === undefined || options === null) return o;
   if (typeof options !== 'object' || Array.isArray(options) || isTyped(options)) throw notAnObject(fn, options);
   for (const key in options) {
@@ -365,6 +373,7 @@ function notAnObject(fn, options) {
 }
 
 function slowOption(fn, o, key, v, allowed) {
+  o.rare = true;
   switch (key) {
       case 'labelSmoothing':
         o.labelSmoothing = unit(fn, key, v);

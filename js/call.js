@@ -101,10 +101,18 @@ const L = {
 
 // The shape of `losses`: the prediction's shape without its class axis (one
 // value per example; [] for a 1-D prediction, one example, a Keras scalar), or
-// all of it for the elementwise tf.nn ops.
+// all of it for the elementwise tf.nn ops. Frozen, so that the common shapes
+// ([] and [batch]) are shared between calls instead of allocated by each.
+const NO_AXES = Object.freeze([]);
+let oneAxis = Object.freeze([1]);
 function lossesShapeOf(shape, total, elementwise) {
-  const s = shape || [total];
-  return elementwise ? s.slice() : s.slice(0, -1);
+  if (elementwise) return Object.freeze(shape === null || shape === undefined ? [total] : shape.slice());
+  if (shape === null || shape === undefined || shape.length === 1) return NO_AXES;
+  if (shape.length === 2) {
+    if (oneAxis[0] !== shape[0]) oneAxis = Object.freeze([shape[0]]);
+    return oneAxis;
+  }
+  return Object.freeze(shape.slice(0, -1));
 }
 
 function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise) {
@@ -306,7 +314,7 @@ export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred
     base = gPtr >> 2;
     for (let i = 0; i < total; i++) grad[i] = f32[base + i];
   }
-  const lossesShape = shape === undefined ? (elementwise ? [total] : []) : lossesShapeOf(shape, total, elementwise);
+  const lossesShape = lossesShapeOf(shape, total, elementwise);
   if (!isKeras) return { losses, lossesShape, grad };
   return { loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2], losses, lossesShape, grad };
 }

@@ -171,7 +171,10 @@ const SPARSE_ROWS = 2;
 function nn(fn, call, mode, labels, logits, posWeight, options, perClass) {
   const h = ready(fn);
   const o = parseOptions(fn, options, NN);
-  o.posWeightPerClass = perClass;
+  if (perClass !== undefined) {
+    o.posWeightPerClass = perClass;
+    o.rare = true;
+  }
   const sparse = mode === SPARSE_ROWS;
   const elementwise = mode === ELEMENTWISE;
   if (logits instanceof Float32Array && logits.length <= SMALL) {

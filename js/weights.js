@@ -125,7 +125,7 @@ function broadcastWeights(fn, h, lead, rows) {
   if (sizeOf(v) !== rows) {
     throw rangeError(fn, `options.sampleWeight of shape ${shapeString(s)} against the losses of shape ${shapeString(lead)} broadcasts to ${shapeString(v)}, more values than the batch has examples (${rows}); xent takes weights that broadcast to the losses' shape`);
   }
-  W.lossesShape = v;
+  W.lossesShape = Object.freeze(v);
   if (n === rows) return;
   const src = SW.kind === HEAP ? new Float32Array(h.buffer, SW.ptr, n) : SW.off >= 0 ? new SW.ctor(h.buffer, SW.off, n) : SW.src;
   const out = new Float32Array(rows);
