@@ -115,7 +115,7 @@ export interface KerasResult {
   /** Per-example losses, already weighted (Keras with reduction 'none'). */
   losses: Float32Array | Tensor;
   /** The shape of `losses` (e.g. [batch, time]; [] for a 1-D prediction, one example). */
-  lossesShape: number[];
+  lossesShape: readonly number[];
   /** d loss / d yPred (the logits when fromLogits), when asked for. */
   grad: Float32Array | Tensor | undefined;
 }
@@ -123,7 +123,7 @@ export interface KerasResult {
 export interface NnResult {
   losses: Float32Array | Tensor;
   /** The shape of `losses`. */
-  lossesShape: number[];
+  lossesShape: readonly number[];
   /** Gradient of the sum of `losses` with respect to the logits, when asked for. */
   grad: Float32Array | Tensor | undefined;
 }

@@ -17,6 +17,22 @@
  * logits path runs at width 1 and width 4 with the same steps. */
 #include "xent_lrow.h"
 
+/* exp(x) - 1 without the cancellation of 1 - p^q near p = 1: for |x| < 1/8
+ * the Taylor series to x^7 (truncation under 2^-30 relative), else
+ * exp(x) - 1 (no cancellation there: |exp(x) - 1| > 0.11). -Inf -> -1. */
+static inline float gce_expm1(float x) {
+  if (!(x > -0.125f && x < 0.125f)) return xent_exp_scalar(x) - 1.0f;
+  float p = x * (1.0f / 5040.0f) + (1.0f / 720.0f);
+  p = p * x + (1.0f / 120.0f);
+  p = p * x + (1.0f / 24.0f);
+  p = p * x + (1.0f / 6.0f);
+  p = p * x + 0.5f;
+  return x + (x * x) * p;
+}
+
+/* (1 - p^q) / q from log p: -expm1(q log p) / q. */
+static inline float gce_loss(float lp, float q) { return -gce_expm1(q * lp) / q; }
+
 /* The probability path's label element: returns the loss, *d the gradient. */
 static inline float gce_prob(float p, float q, float *d) {
   float pc = p < 0.0f ? 0.0f : p; /* NaN passes */
@@ -27,7 +43,8 @@ static inline float gce_prob(float p, float q, float *d) {
     *d = q == 1.0f ? -1.0f : -FLT_MAX;
   else
     *d = p < 0.0f ? 0.0f : p; /* below 0: the clamp's zero; NaN: NaN */
-  return (1.0f - pq) / q;
+  if (!(pc > 0.0f)) return pc == 0.0f ? 1.0f / q : pc; /* p <= 0: 1 / q; NaN: NaN */
+  return gce_loss(xent_log_scalar(pc), q);
 }
 
 /* ---- Width 1 --------------------------------------------------------------- */
@@ -55,7 +72,7 @@ XENT_MAYBE_UNUSED static double gce_row_scalar(int logits, int32_t y, const floa
       g[i] = (pq * t) * rs;
     }
   }
-  return (double)((1.0f - pq) / q);
+  return (double)gce_loss(lp, q);
 }
 
 #if XENT_HAVE_SIMD128
@@ -88,7 +105,7 @@ static double gce_row_f32x4(int logits, int32_t y, const float *v, size_t n, flo
       store_part(g + i, wasm_f32x4_mul(wasm_f32x4_mul(vpq, t), vrs), r);
     }
   }
-  return (double)((1.0f - pq) / q);
+  return (double)gce_loss(lp, q);
 }
 
 #endif /* XENT_HAVE_SIMD128 */
