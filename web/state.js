@@ -33,12 +33,6 @@ export const SCHEMA = {
   'class-weight': { type: 'floats', min: 0, max: 100, default: [] },
   'ignore-class': int(-1, 9, -1),
   reduction: enumOf(['sum_over_batch_size', 'sum'], 'sum_over_batch_size'),
-  // The wider family (docs/semantics.md "New losses"): poly-1, generalized CE,
-  // KL divergence, distillation (the soft targets as the teacher's softmax).
-  loss: enumOf(['cross-entropy', 'poly1', 'generalized', 'kl', 'distillation'], 'cross-entropy'),
-  epsilon: num(-1, 10, 2),
-  q: num(0.05, 1, 0.5),
-  temperature: num(0.5, 10, 3),
   curve: int(0, 39, 0),
   tab: enumOf(['keras', 'tfnn', 'tfjs', 'pytorch', 'xent'], 'keras'),
   'numeric-logit': num(-1e30, 1e30, -200),

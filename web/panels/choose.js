@@ -4,7 +4,7 @@
 // gamma/alpha, ignore class, reduction; docs/semantics.md §2.1). Reads and writes
 // the explorer state through ctx; called by xent-explorer.js.
 
-import { FAMILY, lossSpec } from '../model.js';
+import { optionRules } from '../story.js';
 
 const radios = (name, label, items) => `<fieldset class="radios" data-key="${name}" data-part="${name}">
   <legend>${label}</legend>
@@ -31,7 +31,7 @@ export function mountChoose(root, ctx) {
     </div>
     <details class="options" data-part="options"><summary>Options</summary>
       <div class="opt-grid">
-      <label data-opt="ls">Label smoothing <input type="range" min="0" max="0.5" step="0.05" data-key="label-smoothing"><output data-out="label-smoothing"></output></label>
+      <label data-opt="ls">Label smoothing <input type="range" min="0" max="1" step="0.05" data-key="label-smoothing"><output data-out="label-smoothing"></output></label>
       <label data-opt="cw">Class weights <input type="text" inputmode="decimal" placeholder="e.g. 1,3,1" data-key="class-weight" size="12"></label>
       <label data-opt="pw">pos_weight <input type="number" min="0.01" max="100" step="0.5" data-key="pos-weight"></label>
       <label data-opt="focal"><input type="checkbox" data-key="focal"> Focal loss</label>
@@ -41,13 +41,6 @@ export function mountChoose(root, ctx) {
       <label data-opt="ignore">Ignore class <select data-key="ignore-class"></select></label>
       <label data-opt="red">Reduction <select data-key="reduction">
         <option value="sum_over_batch_size">sum_over_batch_size</option><option value="sum">sum</option></select></label>
-      <label data-opt="loss">Loss <select data-key="loss">
-        <option value="cross-entropy">cross-entropy</option><option value="poly1">poly-1</option>
-        <option value="generalized">generalized CE</option><option value="kl">KL divergence</option>
-        <option value="distillation">distillation</option></select></label>
-      <label data-opt="epsilon">epsilon <input type="range" min="-1" max="5" step="0.5" data-key="epsilon"><output data-out="epsilon"></output></label>
-      <label data-opt="q">q <input type="range" min="0.05" max="1" step="0.05" data-key="q"><output data-out="q"></output></label>
-      <label data-opt="temperature">T <input type="range" min="0.5" max="10" step="0.5" data-key="temperature"><output data-out="temperature"></output></label>
       </div>
       <p class="note" data-why></p>
     </details>`
@@ -81,7 +74,7 @@ export function mountChoose(root, ctx) {
       const v = t.value.split(/[\s,]+/).filter(Boolean).map(Number);
       return v.every((x) => Number.isFinite(x) && x >= 0) ? v : [];
     }
-    if (key === 'reduction' || key === 'loss') return t.value;
+    if (key === 'reduction') return t.value;
     const v = Number(t.value);
     return Number.isFinite(v) ? v : undefined;
   }
@@ -106,31 +99,28 @@ export function mountChoose(root, ctx) {
       }
       q('[data-fl]').textContent = s['from-logits'] ? '=True' : '=False';
       for (const o of root.querySelectorAll('output[data-out]')) o.textContent = String(s[o.dataset.out]);
-      const binaryFamily = s.labels === 'binary01' || s.labels === 'multihot';
-      const spec = lossSpec(s);
+      // The same rules decide what the Live example applies (story.js).
+      const rules = optionRules(s);
       const why = [];
-      const enable = (opt, on, reason) => {
+      const enable = (opt, key) => {
+        const rule = rules[key];
         const label = q(`[data-opt="${opt}"]`);
-        for (const el of label.querySelectorAll('input, select')) el.disabled = !on;
-        label.classList.toggle('off', !on);
-        if (!on && reason) why.push(reason);
+        for (const el of label.querySelectorAll('input, select')) el.disabled = !rule.on;
+        label.classList.toggle('off', !rule.on);
+        if (!rule.on && !why.includes(rule.why) && !['gamma', 'alpha', 'class-balancing'].includes(key)) why.push(rule.why);
       };
-      q('[data-key="classes"]').disabled = s.labels === 'binary01' || s.problem === 'binary';
-      enable('ls', s.labels !== 'integer', 'Keras’ SparseCategoricalCrossentropy has no label_smoothing.');
-      enable('pw', binaryFamily && s['from-logits'] && !s.focal, !binaryFamily ? 'pos_weight is for 0/1 and multi-hot labels.'
-        : s.focal ? 'pos_weight and the focal loss are alternatives: turn focal off to use pos_weight.'
-          : 'pos_weight needs logits (tf.nn.weighted_cross_entropy_with_logits).');
-      enable('focal', s.labels !== 'integer', s.labels === 'integer' ? 'Keras has no sparse focal loss: one-hot encode the labels.' : '');
-      enable('gamma', s.focal && s.labels !== 'integer');
-      enable('alpha', s.focal && s.labels !== 'integer' && (!binaryFamily || s['class-balancing']));
-      enable('bal', s.focal && binaryFamily);
-      enable('ignore', s.labels === 'integer', 'ignore_class exists only for integer labels.');
-      enable('cw', spec.fn !== 'weightedCrossEntropyWithLogits');
-      const fam = FAMILY[s.loss];
-      enable('epsilon', spec.fn === 'polyLossCrossentropy');
-      enable('q', spec.fn === 'categoricalGeneralizedCrossentropy');
-      enable('temperature', spec.fn === 'logitsDistillation');
-      if (fam && !fam.labels.includes(s.labels)) why.push(`${fam.fn} takes ${fam.labels.join(' or ')} labels: cross-entropy is shown instead.`);
+      // 0/1 labels have one output column: two classes, whatever was chosen before.
+      const classes = q('[data-key="classes"]');
+      classes.disabled = s.labels === 'binary01' || s.problem === 'binary';
+      if (s.labels === 'binary01') classes.value = '2';
+      enable('ls', 'label-smoothing');
+      enable('pw', 'pos-weight');
+      enable('focal', 'focal');
+      enable('gamma', 'gamma');
+      enable('alpha', 'alpha');
+      enable('bal', 'class-balancing');
+      enable('ignore', 'ignore-class');
+      enable('cw', 'class-weight');
       q('[data-why]').textContent = why.filter(Boolean).join(' ');
     },
   };
