@@ -181,8 +181,8 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
 }
 
 /** The rest of a Keras loss call when small() declined it: layout, call, outputs. */
-export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred) {
-  if (!(yPred instanceof Tensor && zeroCopy(h, o, yTrue, yPred, sparse, false))) prepare(fn, h, o, 'yTrue', 'yPred', yTrue, yPred, sparse, false);
+export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred, trueName = 'yTrue', predName = 'yPred') {
+  if (!(yPred instanceof Tensor && zeroCopy(h, o, yTrue, yPred, sparse, false))) prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, false);
   writeOptions(h, o, L.swPtr, L.cwPtr);
   const fixed = h.fixed;
   const w = (fixed + OPTIONS_OFFSET) >> 2;

@@ -150,7 +150,10 @@ export function klDivergence(yTrue, yPred, options) {
  * the student's, and `grad` is with respect to the student's logits.
  */
 export function logitsDistillation(teacherLogits, studentLogits, options) {
-  return keras('logitsDistillation', 10 /* xent_logits_distillation */, WEIGHTS | OPT.temperature, false, teacherLogits, studentLogits, options);
+  const fn = 'logitsDistillation';
+  const h = ready(fn);
+  const o = parseOptions(fn, options, WEIGHTS | OPT.temperature);
+  return kerasGeneral(fn, h, o, 10 /* xent_logits_distillation */, false, teacherLogits, studentLogits, 'teacherLogits', 'studentLogits');
 }
 /** Keras categorical_generalized_cross_entropy: integer labels, (1 - p^q) / q, options.q in (0, 1] (default 0.5). */
 export function categoricalGeneralizedCrossentropy(yTrue, yPred, options) {

@@ -100,6 +100,7 @@ describe('the new losses', () => {
     const d = xent.logitsDistillation([[1, 2, 3]], [[3, 1, 2]]);
     close([d.loss], [distillRow([1, 2, 3], [3, 1, 2], 3)], "Keras' default temperature is 3");
     assert.throws(() => xent.logitsDistillation([[1, 2]], [[1, 2]], { temperature: 0 }), /options\.temperature must be a finite number > 0/);
+    assert.throws(() => xent.logitsDistillation([[1, 2]], [[1, 2, 3]]), /teacherLogits has shape \[1, 2\] but studentLogits has shape \[1, 3\]/);
   });
 
   test('categoricalGeneralizedCrossentropy is Keras (1 - p^q) / q of the label probability, gradient -p^(q-1) at the label', () => {
