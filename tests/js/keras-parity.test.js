@@ -91,6 +91,12 @@ describe('Keras 3 parity', () => {
       const flat = xent.categoricalCrossentropy(y, p, { shape: [B, T, C], sampleWeight: f32(w), reduction, gradient: true });
       assert.deepEqual(Array.from(flat.losses), Array.from(r.losses), 'a flat [batch] weight is a weight per sequence');
       assert.deepEqual(Array.from(flat.grad), Array.from(r.grad));
+      const t = xent.tensor([B, 1]);
+      t.data.set(w);
+      const fromTensor = xent.categoricalCrossentropy(y, p, { shape: [B, T, C], sampleWeight: t, reduction, gradient: true });
+      t.free();
+      assert.deepEqual(Array.from(fromTensor.losses), Array.from(r.losses), 'a [batch, 1] tensor broadcasts the same');
+      assert.equal(fromTensor.loss, r.loss);
       // Sparse labels and binary losses over sequences follow the same pipeline.
       check(`sparse [B,1] ${reduction}`, 'sparseCategoricalCrossentropy', Int32Array.from(labels), p, [B, T, C], { sampleWeight: w.map((v) => [v]), reduction },
         { sw: tensor([B, 1], w), reduction });
