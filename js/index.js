@@ -7,7 +7,7 @@
 // the recommender (recommend.js), which works before init(). This file is the
 // package's entry point.
 
-import { LOSS_EXPORTS, loadModule, simdSupported } from './load.js';
+import { LOSS_EXPORTS, VARIANT_EXPORTS, loadModule, simdSupported } from './load.js';
 import { Heap, Tensor, ERROR_OFFSET, INSPECTION_OFFSET } from './heap.js';
 import { OPT, SMALL, checkShape, parseOptions, place, resolve, sizeOf } from './args.js';
 import { P, SHAPE, T, bytes, fail, kerasGeneral, nnGeneral, predClasses, small } from './call.js';
@@ -60,7 +60,7 @@ export function init(options) {
     next = new Heap(loaded.exports, loaded.memory);
     // By the index the functions below pass (a plain array is a faster lookup
     // than the exports object).
-    next.calls = LOSS_EXPORTS.map((name) => loaded.exports[name]);
+    next.calls = [...LOSS_EXPORTS, ...VARIANT_EXPORTS].map((name) => loaded.exports[name]);
     if (heap) heap.closed = true;
     heap = next;
     backend = loaded.backend;

@@ -22,8 +22,11 @@ export const LOSS_EXPORTS = [
   'xent_logits_distillation',
   'xent_categorical_generalized_cross_entropy',
   'xent_poly_loss_cross_entropy',
-  'xent_weighted_cross_entropy_with_logits_per_class',
 ];
+
+/** Entry points a loss above calls for some arguments (weightedCrossEntropyWithLogits
+ * with one posWeight per class), numbered after LOSS_EXPORTS in index.js. */
+export const VARIANT_EXPORTS = ['xent_weighted_cross_entropy_with_logits_per_class'];
 
 /** Exports the JS API calls; a module without them was not built from this source. */
 export const REQUIRED_EXPORTS = [
@@ -31,6 +34,7 @@ export const REQUIRED_EXPORTS = [
   'malloc',
   'free',
   ...LOSS_EXPORTS,
+  ...VARIANT_EXPORTS,
   'xent_status_string',
   'xent_simd',
   'xent_options_size',
