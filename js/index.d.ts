@@ -45,6 +45,8 @@ export declare function simdSupported(): boolean;
 export type TypedNumberArray =
   | Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array
   | Int8Array | Uint8Array | Uint8ClampedArray;
+/** A typed array or a plain array of numbers. */
+export type NumericArray = TypedNumberArray | readonly number[];
 /** A plain array of numbers, or nested arrays of them (rectangular; the shape is inferred). */
 export type NestedArray = readonly number[] | readonly NestedArray[];
 /** Any accepted array argument. */
@@ -80,8 +82,8 @@ export interface MemoryStats {
 
 // ---- Options --------------------------------------------------------------------
 
-/** docs/semantics.md 2.8. */
-export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight';
+/** docs/semantics.md 2.8: 'mean' is 'sum_over_batch_size' and null is 'none', as in Keras 3. */
+export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight' | 'mean' | null;
 
 /** A caller buffer for an output: a Float32Array (anywhere) or a float32 tensor. */
 export type OutBuffer = Float32Array | Tensor<'float32'>;
@@ -107,8 +109,10 @@ export interface KerasOptions extends CommonOptions {
   fromLogits?: boolean;
   /** Default 'sum_over_batch_size'. With 'none', `loss` is undefined and `grad` is the gradient of the sum of `losses`. */
   reduction?: Reduction;
-  /** One weight per example, or one number for all. */
+  /** One weight per example, one number for all, or (nested) any shape Keras broadcasts against the losses ([batch, 1] per sequence). */
   sampleWeight?: number | Input;
+  /** Keras mask: one boolean per example (0 or false: loss 0, left out of the mean). */
+  mask?: ArrayLike<boolean | number> | NestedArray | null;
   /** One weight per class (two for a single-column binary problem); an example's class is its label, else the argmax of its yTrue row. */
   classWeight?: Input;
 }
@@ -133,8 +137,8 @@ export interface BinaryFocalOptions extends SmoothingOptions {
 }
 
 export interface CategoricalFocalOptions extends SmoothingOptions {
-  /** In [0, 1] (default 0.25). */
-  alpha?: number;
+  /** In [0, 1] (default 0.25), or one such number per class. */
+  alpha?: number | NumericArray;
   /** Finite and >= 0 (default 2). */
   gamma?: number;
 }
@@ -148,10 +152,13 @@ type MayLack<T> = undefined extends T ? true : null extends T ? true : false;
 
 type OutField<O, K extends 'losses' | 'grad'> = Field<Field<O, 'out'>, K>;
 
-/** `loss` for options O: undefined with reduction 'none', else a number. */
-export type LossOf<O> = [Field<O, 'reduction'>] extends ['none']
-  ? undefined
-  : 'none' extends Field<O, 'reduction'> ? number | undefined : number;
+/** `loss` for options O: undefined with reduction 'none' (or null), else a number. */
+export type LossOf<O> = [Field<O, 'reduction'>] extends [undefined]
+  ? number
+  : [Exclude<Field<O, 'reduction'>, undefined>] extends ['none' | null]
+    ? (undefined extends Field<O, 'reduction'> ? number | undefined : undefined)
+    : 'none' extends Field<O, 'reduction'> ? number | undefined
+    : null extends Field<O, 'reduction'> ? number | undefined : number;
 
 /** `losses` for options O: the caller's out.losses when given, else a new Float32Array. */
 export type LossesOf<O> =
@@ -175,6 +182,8 @@ export interface KerasResult<O = KerasOptions> {
   loss: LossOf<O>;
   /** Per-example losses, already weighted (Keras with reduction 'none'). */
   losses: LossesOf<O>;
+  /** The shape of `losses` (e.g. [batch, time]; [] for a 1-D prediction, one example). */
+  lossesShape: readonly number[];
   /** d loss / d yPred (the logits when fromLogits), when asked for. */
   grad: GradOf<O>;
 }
@@ -183,6 +192,8 @@ export interface KerasResult<O = KerasOptions> {
 export interface NnResult<O = CommonOptions> {
   /** One loss per row (softmax ops) or per element (sigmoid ops). */
   losses: LossesOf<O>;
+  /** The shape of `losses`. */
+  lossesShape: readonly number[];
   /** Gradient of the sum of `losses` with respect to the logits, when asked for. */
   grad: GradOf<O>;
 }
@@ -202,10 +213,40 @@ export declare function categoricalFocalCrossentropy<O extends CategoricalFocalO
 
 // ---- tf.nn ops (docs/semantics.md 3.1-3.4) --------------------------------------------
 
+/** The Keras options shared by the losses below (no fromLogits or labelSmoothing unless named). */
+export interface WeightOptions extends CommonOptions {
+  reduction?: Reduction;
+  sampleWeight?: number | Input;
+  classWeight?: Input;
+  mask?: ArrayLike<boolean | number> | NestedArray | null;
+}
+export interface DistillationOptions extends WeightOptions {
+  /** The softmax temperature T > 0 (default 3). */
+  temperature?: number;
+}
+export interface GeneralizedOptions extends WeightOptions {
+  /** In (0, 1] (default 0.5). */
+  q?: number;
+  fromLogits?: boolean;
+}
+export interface PolyOptions extends WeightOptions {
+  /** The poly-1 coefficient, finite (default 2). */
+  epsilon?: number;
+}
+/** Keras kl_divergence: sum y' log(y' / p'), both clipped to [1e-7, 1]. */
+export declare function klDivergence<O extends WeightOptions = {}>(yTrue: Input, yPred: Input, options?: O | null): KerasResult<O>;
+/** Keras LogitsDistillation: T^2 KL(softmax(teacher / T) || softmax(student / T)); grad w.r.t. the student logits. */
+export declare function logitsDistillation<O extends DistillationOptions = {}>(teacherLogits: Input, studentLogits: Input, options?: O | null): KerasResult<O>;
+/** Keras categorical_generalized_cross_entropy: integer labels, (1 - p^q) / q, q in (0, 1] (default 0.5). */
+export declare function categoricalGeneralizedCrossentropy<O extends GeneralizedOptions = {}>(yTrue: Input | number, yPred: Input, options?: O | null): KerasResult<O>;
+/** Optax poly_loss_cross_entropy (poly-1) from logits: CE + epsilon sum y (1 - p), epsilon default 2. */
+export declare function polyLossCrossentropy<O extends PolyOptions = {}>(yTrue: Input, logits: Input, options?: O | null): KerasResult<O>;
+
 /** tf.nn.sigmoid_cross_entropy_with_logits: elementwise losses. */
 export declare function sigmoidCrossEntropyWithLogits<O extends CommonOptions = {}>(labels: Input, logits: Input, options?: O | null): NnResult<O>;
 /** tf.nn.weighted_cross_entropy_with_logits: elementwise; posWeight finite. */
-export declare function weightedCrossEntropyWithLogits<O extends CommonOptions = {}>(labels: Input, logits: Input, posWeight: number, options?: O | null): NnResult<O>;
+/** posWeight: one number, or one per class (broadcast along the last axis). */
+export declare function weightedCrossEntropyWithLogits<O extends CommonOptions = {}>(labels: Input, logits: Input, posWeight: number | NumericArray, options?: O | null): NnResult<O>;
 /** tf.nn.softmax_cross_entropy_with_logits: one loss per row, soft labels. */
 export declare function softmaxCrossEntropyWithLogits<O extends CommonOptions = {}>(labels: Input, logits: Input, options?: O | null): NnResult<O>;
 /** tf.nn.sparse_softmax_cross_entropy_with_logits: one loss per row, integer labels. */
@@ -265,6 +306,8 @@ export interface Situation {
   labelRange?: readonly [number, number];
   imbalanced?: boolean;
   noisyLabels?: boolean;
+  /** The targets are a teacher model's soft outputs (knowledge distillation). */
+  distillation?: boolean;
   hugeVocabulary?: boolean;
   paddingLabel?: number;
   denseTargets?: boolean;

@@ -1,11 +1,10 @@
 // semantics.test.js: statements of docs/semantics.md that no other test pins
 // down, each checked through the JS API against values computed here in
-// float64 from the document's formulas: decision 14 (a scalar sampleWeight
-// with 'mean_with_sample_weight'), decision 8 (an empty batch reduces to 0),
-// 2.8 ('mean' is not accepted; a one-column label of 0.5 is class 1 for
-// classWeight), decision 3 (an all-zero probability row), decision 11 (a loss
-// beyond FLT_MAX saturates) and section 8.4 (NaN and infinite inputs stay in
-// their example).
+// float64 from the document's formulas: decision 8 (an empty batch reduces to
+// 0), decision 3 (an all-zero probability row), decision 11 (a loss beyond
+// FLT_MAX saturates) and section 8.4 (NaN and infinite inputs stay in their
+// example). The Keras weighting rules of "Keras behaviours that surprise" are
+// keras-parity.test.js's.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,18 +24,6 @@ const bce = (y, p) => {
 const close = (got, want, what) =>
   assert.ok(Math.abs(got - want) <= 1e-6 * Math.abs(want) + 1e-7, `${what}: got ${got}, want ${want}`);
 
-const Y = [[0, 1], [0, 0]];
-const P = [[0.6, 0.4], [0.4, 0.6]];
-const perExample = Y.map((row, b) => (bce(row[0], P[b][0]) + bce(row[1], P[b][1])) / 2);
-
-test('a scalar sampleWeight with mean_with_sample_weight weights every example and gives the mean (decision 14)', () => {
-  const r = xent.binaryCrossentropy(Y, P, { sampleWeight: 2, reduction: 'mean_with_sample_weight' });
-  // xent: sum(w L) / sum over examples of w = mean(L); Keras would divide by the scalar 2 alone.
-  close(r.loss, (perExample[0] + perExample[1]) / 2, 'loss');
-  close(r.losses[0], 2 * perExample[0], 'losses[0]');
-  assert.ok(Math.abs(r.loss - (2 * perExample[0] + 2 * perExample[1]) / 2) > 0.5, 'not the Keras value sum(w L) / w');
-});
-
 test('an empty batch reduces to 0 with every reduction (decision 8)', () => {
   for (const reduction of ['sum_over_batch_size', 'sum', 'mean_with_sample_weight']) {
     const r = xent.categoricalCrossentropy(new Float32Array(0), new Float32Array(0), { shape: [0, 3], reduction, gradient: true });
@@ -45,16 +32,6 @@ test('an empty batch reduces to 0 with every reduction (decision 8)', () => {
     assert.equal(r.grad.length, 0);
   }
   assert.equal(xent.sparseCategoricalCrossentropy(new Int32Array(0), new Float32Array(0), { shape: [0, 4] }).loss, 0);
-});
-
-test("reduction 'mean' is rejected with the list of accepted reductions (section 2.8)", () => {
-  assert.throws(() => xent.binaryCrossentropy(Y, P, { reduction: 'mean' }),
-    (e) => e instanceof RangeError && /'sum_over_batch_size', 'sum', 'none', 'mean_with_sample_weight'; got 'mean'/.test(e.message));
-});
-
-test('a one-column label of 0.5 takes the class weight of class 1 (section 2.8)', () => {
-  const r = xent.binaryCrossentropy([[0.5], [0.49]], [[0.3], [0.3]], { classWeight: [1, 3], reduction: 'sum' });
-  close(r.loss, 3 * bce(0.5, 0.3) + 1 * bce(0.49, 0.3), 'loss');
 });
 
 test('an all-zero probability row costs -log(eps) times the label sum and has zero gradient (decision 3)', () => {

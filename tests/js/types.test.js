@@ -61,7 +61,8 @@ test('the README module holds every README example and the type tests hold the n
   const readme = readFileSync(README_TS, 'utf8');
   for (const fn of ['binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryFocalCrossentropy',
     'categoricalFocalCrossentropy', 'sigmoidCrossEntropyWithLogits', 'weightedCrossEntropyWithLogits', 'softmaxCrossEntropyWithLogits',
-    'sparseSoftmaxCrossEntropyWithLogits', 'tensor', 'memoryStats', 'inspect', 'recommend', 'init']) {
+    'sparseSoftmaxCrossEntropyWithLogits', 'klDivergence', 'logitsDistillation', 'categoricalGeneralizedCrossentropy', 'polyLossCrossentropy',
+    'tensor', 'memoryStats', 'inspect', 'recommend', 'init']) {
     assert.ok(readme.includes(`xent.${fn}(`), `the README examples call xent.${fn}`);
   }
   const negatives = ['results.ts', 'explorer.ts']
@@ -156,7 +157,7 @@ function fieldDrift(what, name, value, fields = declaredFields(name)) {
   ];
 }
 
-test('inspect(), recommend() and DECISION_TABLE rows have exactly the fields js/index.d.ts declares', async () => {
+test('loss results, inspect(), recommend() and DECISION_TABLE rows have exactly the fields js/index.d.ts declares', async () => {
   const xent = await import('xent');
   await xent.init();
   const drift = [];
@@ -175,6 +176,15 @@ test('inspect(), recommend() and DECISION_TABLE rows have exactly the fields js/
     for (const a of r.alternatives) drift.push(...fieldDrift('an alternative', 'Alternative', a));
     for (const w of r.warnings) drift.push(...fieldDrift('a warning', 'Warning', w));
   }
+  const y = [[0, 1, 0], [1, 0, 0]];
+  const z = [[0.2, 1.5, -0.3], [1, 0, 2]];
+  for (const [what, r] of [
+    ['categoricalCrossentropy()', xent.categoricalCrossentropy(y, z, { fromLogits: true, gradient: true })],
+    ['categoricalCrossentropy() on a long batch', xent.categoricalCrossentropy(new Float32Array(300).fill(1 / 3), new Float32Array(300), { shape: [100, 3], reduction: 'none' })],
+    ['klDivergence()', xent.klDivergence(y, z.map((row) => row.map(Math.abs)))],
+  ]) drift.push(...fieldDrift(what, 'KerasResult', r));
+  drift.push(...fieldDrift('softmaxCrossEntropyWithLogits()', 'NnResult', xent.softmaxCrossEntropyWithLogits(y, z, { gradient: true })));
+  drift.push(...fieldDrift('sigmoidCrossEntropyWithLogits()', 'NnResult', xent.sigmoidCrossEntropyWithLogits(new Float32Array(100), new Float32Array(100), { shape: [50, 2] })));
   const rowFields = declaredFields('DecisionRow');
   for (const row of xent.DECISION_TABLE) drift.push(...fieldDrift(`DECISION_TABLE row ${row.key}`, 'DecisionRow', row, rowFields));
   assert.deepEqual([...new Set(drift)], []);

@@ -79,8 +79,13 @@ void maybe;
 // Option names and values are checked.
 // @ts-expect-error: sparse categorical cross-entropy has no label smoothing
 xent.sparseCategoricalCrossentropy([1], z, { labelSmoothing: 0.1 });
-// @ts-expect-error: 'mean' is not a reduction xent accepts (docs/semantics.md 2.8)
-xent.categoricalCrossentropy(y, z, { reduction: 'mean' });
+// Keras 3's 'mean' reduces; its null does not.
+const mean = xent.categoricalCrossentropy(y, z, { reduction: 'mean' });
+exact<typeof mean.loss, number>(true);
+const nul = xent.categoricalCrossentropy(y, z, { reduction: null });
+exact<typeof nul.loss, undefined>(true);
+// @ts-expect-error: not a Keras reduction
+xent.categoricalCrossentropy(y, z, { reduction: 'average' });
 // @ts-expect-error: a typo
 xent.categoricalCrossentropy(y, z, { fromLogit: true });
 // @ts-expect-error: an int32 tensor cannot receive a gradient
@@ -126,3 +131,22 @@ exact<typeof rec.units, string>(true);
 exact<typeof rec.lead, xent.Framework>(true);
 // @ts-expect-error: inspect() results have no other fields
 seen.labelMin;
+
+// The losses added with Keras parity: the same result types; lossesShape on every result.
+const kl = xent.klDivergence([[0.2, 0.8]], [[0.5, 0.5]], { gradient: true, mask: [true] });
+exact<typeof kl.loss, number>(true);
+exact<typeof kl.grad, Float32Array>(true);
+exact<typeof kl.lossesShape, readonly number[]>(true);
+const distil = xent.logitsDistillation(z, z, { temperature: 2, reduction: 'none' });
+exact<typeof distil.loss, undefined>(true);
+const gce = xent.categoricalGeneralizedCrossentropy([1], z, { q: 0.7, fromLogits: true, gradient: true });
+exact<typeof gce.grad, Float32Array>(true);
+const poly = xent.polyLossCrossentropy(y, z, { epsilon: 1, out: { grad: buf } });
+exact<typeof poly.grad, typeof buf>(true);
+// @ts-expect-error: poly-1 works on logits only
+xent.polyLossCrossentropy(y, z, { fromLogits: true });
+const perClass = xent.weightedCrossEntropyWithLogits(y, z, [4, 0.5, 1]);
+exact<typeof perClass.grad, undefined>(true);
+xent.categoricalFocalCrossentropy(y, z, { alpha: [0.25, 0.75, 0.5] });
+// @ts-expect-error: binary focal alpha is one number
+xent.binaryFocalCrossentropy(y, z, { alpha: [0.25, 0.75] });
