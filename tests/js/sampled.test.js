@@ -245,3 +245,12 @@ test('repeated calls of one size reuse the scratch arena (no wasm memory is leak
   for (let i = 1; i < 50; i++) xent.nceLoss({ ...o, seed: i });
   assert.deepEqual(xent.memoryStats(), before);
 });
+
+test("the recommender's huge-vocabulary advice names xent's sampled losses and TensorFlow's", async () => {
+  const r = xent.recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', hugeVocabulary: true });
+  const w = r.warnings.find((x) => x.id === 'huge-vocabulary');
+  assert.ok(w, 'a huge-vocabulary note');
+  for (const name of ['sampledSoftmaxLoss', 'nceLoss', 'logUniformCandidateSampler', 'tf.nn.sampled_softmax_loss', 'tf.nn.nce_loss']) {
+    assert.ok(w.message.includes(name), `the note names ${name}`);
+  }
+});
