@@ -132,8 +132,15 @@ static void run_case(problem *p, uint64_t seed) {
     double e = fabs((double)(db[c] - rb[c]));
     if (e > worst_grad) worst_grad = e;
     CHECK(check_close((double)db[c], (double)rb[c], 1e-4, 1e-5), "dbias[%zu] %.9Lg vs %.9Lg", c, db[c], rb[c]);
-    for (size_t j = 0; j < D; j++)
+    for (size_t j = 0; j < D; j++) {
+      double ew = fabs((double)(dW[c * D + j] - rW[c * D + j]));
+      if (ew > worst_grad) worst_grad = ew;
       CHECK(check_close((double)dW[c * D + j], (double)rW[c * D + j], 1e-4, 1e-5), "dW[%zu,%zu] %.9Lg vs %.9Lg", c, j, dW[c * D + j], rW[c * D + j]);
+    }
+  }
+  for (size_t i = 0; i < B * D; i++) {
+    double ex = fabs((double)(gx[i] - rx[i]));
+    if (ex > worst_grad) worst_grad = ex;
   }
   for (size_t i = 0; i < B * D; i++)
     CHECK(check_close(gx[i], (double)rx[i], 1e-4, 1e-5), "dinputs[%zu] %.9g vs %.9Lg", i, gx[i], rx[i]);
@@ -181,7 +188,7 @@ static void test_against_reference(void) {
           }
   problem empty = {0, 4, 5, 1, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
   run_case(&empty, 99);
-  printf("worst relative loss error %.3g, worst gradient error %.3g, worst |grad - finite difference| %.3g\n",
+  printf("worst relative loss error %.3g, worst absolute gradient error (inputs, weights, biases) %.3g, worst |grad - finite difference| %.3g\n",
          worst_loss, worst_grad, worst_fd);
 }
 
