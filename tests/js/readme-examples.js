@@ -8,7 +8,8 @@
 // Comment grammar of a `console.log(a, b, ...); // comment` line: for each
 // printed value, in order, the comment holds
 //   a number        a numeric literal, equal to the value rounded to as many
-//                   significant digits as the literal has;
+//                   significant digits as the literal has; `~7.7` (a value
+//                   that varies from run to run) within 5% of the literal;
 //   a Float32Array  `Float32Array(n)` (its length) or `Float32Array [x, y]`
 //                   (its values, as numbers above);
 //   a string        `'a'` or `'a' or 'b'` (one of them), or the string itself
@@ -17,7 +18,8 @@
 //   an object       `{ key, key: 'value', key: number, ... }`: the keys listed
 //                   (values compared where given), and no other keys unless
 //                   the list ends with `...`.
-// Text after the last value is prose and is not read.
+// Text after the last value is prose and is not read. A console.log inside a
+// loop is compared on its first call.
 
 import { readFileSync } from 'node:fs';
 
@@ -117,7 +119,9 @@ export function checkComment(comment, values) {
     if (d.kind === 'number') {
       const m = nextNumber(comment, at);
       if (!m) return `${which}: the comment has no number for it`;
-      if (!numberMatches(d.value, m.literal)) return `${which} prints ${d.value} but the comment says ${m.literal}`;
+      const about = m.index > 0 && comment[m.index - 1] === '~';
+      const ok = about ? Math.abs(d.value - Number(m.literal)) <= 0.05 * Math.abs(Number(m.literal)) : numberMatches(d.value, m.literal);
+      if (!ok) return `${which} prints ${d.value} but the comment says ${about ? '~' : ''}${m.literal}`;
       at = m.end;
     } else if (/Array$/.test(d.kind)) {
       const k = comment.indexOf(d.kind, at);

@@ -62,7 +62,7 @@ test('the README module holds every README example and the type tests hold the n
   for (const fn of ['binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryFocalCrossentropy',
     'categoricalFocalCrossentropy', 'sigmoidCrossEntropyWithLogits', 'weightedCrossEntropyWithLogits', 'softmaxCrossEntropyWithLogits',
     'sparseSoftmaxCrossEntropyWithLogits', 'klDivergence', 'logitsDistillation', 'categoricalGeneralizedCrossentropy', 'polyLossCrossentropy',
-    'tensor', 'memoryStats', 'inspect', 'recommend', 'init']) {
+    'sampledSoftmaxLoss', 'tensor', 'memoryStats', 'inspect', 'recommend', 'init']) {
     assert.ok(readme.includes(`xent.${fn}(`), `the README examples call xent.${fn}`);
   }
   const negatives = ['results.ts', 'explorer.ts']
@@ -185,6 +185,12 @@ test('loss results, inspect(), recommend() and DECISION_TABLE rows have exactly 
   ]) drift.push(...fieldDrift(what, 'KerasResult', r));
   drift.push(...fieldDrift('softmaxCrossEntropyWithLogits()', 'NnResult', xent.softmaxCrossEntropyWithLogits(y, z, { gradient: true })));
   drift.push(...fieldDrift('sigmoidCrossEntropyWithLogits()', 'NnResult', xent.sigmoidCrossEntropyWithLogits(new Float32Array(100), new Float32Array(100), { shape: [50, 2] })));
+  const table = { weights: [[1, 0], [0, 1], [1, 1]], biases: [0, 0, 0], labels: [[0]], inputs: [[0.5, 0.5]], numSampled: 2, numClasses: 3, seed: 1 };
+  const sampled = xent.sampledSoftmaxLoss({ ...table, gradient: true });
+  drift.push(...fieldDrift('sampledSoftmaxLoss()', 'SampledLossResult', sampled));
+  drift.push(...fieldDrift('sampledSoftmaxLoss().grad', 'SampledGrad', sampled.grad));
+  drift.push(...fieldDrift('logUniformCandidateSampler()', 'SampledValues',
+    xent.logUniformCandidateSampler({ trueClasses: [[0]], numSampled: 2, rangeMax: 3, seed: 1 })));
   const rowFields = declaredFields('DecisionRow');
   for (const row of xent.DECISION_TABLE) drift.push(...fieldDrift(`DECISION_TABLE row ${row.key}`, 'DecisionRow', row, rowFields));
   assert.deepEqual([...new Set(drift)], []);

@@ -150,3 +150,14 @@ exact<typeof perClass.grad, undefined>(true);
 xent.categoricalFocalCrossentropy(y, z, { alpha: [0.25, 0.75, 0.5] });
 // @ts-expect-error: binary focal alpha is one number
 xent.binaryFocalCrossentropy(y, z, { alpha: [0.25, 0.75] });
+
+// Sampled losses: grad only with gradient: true.
+const table = { weights: [[1, 0], [0, 1], [1, 1]], biases: [0, 0, 0], labels: [[0]], inputs: [[0.5, 0.5]], numSampled: 2, numClasses: 3, seed: 1 };
+const sampledNoGrad = xent.sampledSoftmaxLoss(table);
+exact<typeof sampledNoGrad.grad, undefined>(true);
+const nce = xent.nceLoss({ ...table, gradient: true });
+exact<typeof nce.grad, xent.SampledGrad>(true);
+const rows: number = nce.grad.classIds.length + nce.losses[0];
+void rows;
+// @ts-expect-error: numSampled is required
+xent.sampledSoftmaxLoss({ weights: [[1]], biases: [0], labels: [[0]], inputs: [[1]], numClasses: 1 });
