@@ -40,7 +40,11 @@ const MOUNT = {
 let uid = 0;
 const camel = (k) => k.replace(/-(\w)/g, (_, c) => c.toUpperCase());
 
-export class XentExplorer extends HTMLElement {
+// Without a DOM (server-side rendering in Node) the class extends a plain
+// class, so importing it throws nothing; define.js then registers nothing.
+const Base = typeof HTMLElement === 'undefined' ? class {} : HTMLElement;
+
+export class XentExplorer extends Base {
   static get observedAttributes() {
     return [...KEYS, 'sync-url'];
   }
