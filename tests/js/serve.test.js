@@ -61,6 +61,8 @@ test('the explorer pages, the JS modules and the wasm are served with the types 
   assert.equal(head.status, 200);
   assert.equal(head.body.length, 0);
   assert.equal((await get(srv.port, '/web/index.html', 'localhost', 'POST')).status, 405);
+  // Browsers ask for /favicon.ico on pages without an icon link (the embed example): no content, not 404.
+  assert.equal((await get(srv.port, '/favicon.ico')).status, 204);
 });
 
 test('nothing else in the repository is served: .git, node_modules, build, src, package.json, tests, scripts are 404', async () => {
