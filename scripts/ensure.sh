@@ -25,6 +25,7 @@ if [ "$what" = test ] || [ "$what" = c ]; then
 fi
 if [ "$what" = test ] || [ "$what" = browser ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  /usr/bin/python3 -c "import torch" >/dev/null 2>&1 || need+=(python3-torch)
 fi
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
