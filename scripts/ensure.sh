@@ -5,6 +5,7 @@
 # (the built wasm modules are in the repository).
 #   c, test   cmake, gcc, emscripten (the pinned 3.1.6 on Debian 12), libsimde-dev
 #   browser, test   chromium
+#   js, browser, test   python3-torch (for /usr/bin/python3)
 #   every part   the npm dev dependencies (node_modules)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,9 @@ if [ "$what" = test ] || [ "$what" = c ]; then
 fi
 if [ "$what" = test ] || [ "$what" = browser ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
+# PyTorch cross-checks of the generated code (tests/js/story-exec.test.js).
+if [ "$what" = test ] || [ "$what" = js ] || [ "$what" = browser ]; then
   /usr/bin/python3 -c "import torch" >/dev/null 2>&1 || need+=(python3-torch)
 fi
 if [ "${#need[@]}" -gt 0 ]; then
