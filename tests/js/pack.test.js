@@ -7,9 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { packAndInstall } from './packed.js';
+import { packAndInstall, root } from './packed.js';
 
 let pkg;
 before(() => {
@@ -169,6 +169,13 @@ console.log(JSON.stringify({ resolved: import.meta.resolve('xent/explorer'), exp
 `);
   assert.ok(out.resolved.endsWith('/node_modules/xent/web/define.js'), out.resolved);
   assert.deepEqual(out, { resolved: out.resolved, exports: ['XentExplorer'], kind: 'function', customElements: 'undefined', HTMLElement: 'undefined', document: 'undefined' });
+});
+
+test("the tarball's size is the one README.md states (within 10%)", () => {
+  const bytes = statSync(pkg.tarball).size;
+  const m = /Packed tarball: (\d+) KB/.exec(readFileSync(path.join(root, 'README.md'), 'utf8'));
+  assert.ok(m, 'README.md states the packed tarball size as "Packed tarball: N KB"');
+  assert.ok(Math.abs(Number(m[1]) * 1000 - bytes) <= 0.1 * bytes, `README.md states ${m[1]} KB; the tarball is ${(bytes / 1000).toFixed(0)} KB: update README.md`);
 });
 
 test('the tarball carries the MIT LICENSE that package.json names, copyright the xent authors', () => {
