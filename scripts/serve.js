@@ -85,7 +85,7 @@ export function serve({ root = REPO, port = 8080, host = '127.0.0.1', hosts = al
       text(400, 'bad request');
       return;
     }
-    if (path === '/' || path === '/web' || path === '/web/') {
+    if (path === '/' || (base === REPO && (path === '/web' || path === '/web/'))) {
       res.writeHead(302, { Location: base === REPO ? '/web/index.html' : '/index.html' }).end();
       return;
     }
