@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // serve.js: the `npm start` server, also used by the browser tests. A small
-// read-only static file server that serves only what the explorer pages need:
+// read-only static file server that serves only what the pages under web/ need:
 // web/ (the pages and the element's modules), the JS API under js/ (including
-// the inlined wasm modules js/wasm/*.js) and the wasm files dist/*.wasm, with
+// the inlined wasm modules js/wasm/*.js), the wasm files dist/*.wasm and the
+// TF.js scripts web/tfjs-train.html loads from node_modules, with
 // the MIME types browsers insist on (text/javascript for modules,
 // application/wasm for streaming compilation). Everything else (.git, src/,
 // build/, node_modules/, package.json...) is 404. It answers only requests
@@ -30,11 +31,15 @@ const MIME = {
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 // What the explorer and its example pages load from the repository: the pages
-// and modules in web/, the JS API's modules, the wasm files.
+// and modules in web/, the JS API's modules, the wasm files, and for
+// web/tfjs-train.html the two TF.js scripts it loads by script tag from
+// node_modules (present after `npm ci`) with the wasm backend's .wasm files.
 const REPO_ALLOW = [
   /^\/web\/(?:[\w-]+\/)*[\w.-]+\.(?:html|js|css|svg|png)$/,
   /^\/js\/(?:wasm\/)?[\w.-]+\.js$/,
   /^\/dist\/[\w.-]+\.wasm$/,
+  /^\/node_modules\/@tensorflow\/tfjs\/dist\/tf\.min\.js$/,
+  /^\/node_modules\/@tensorflow\/tfjs-backend-wasm\/dist\/(?:tf-backend-wasm\.min\.js|[\w-]+\.wasm)$/,
 ];
 // In any other root (a bundler's output in the tests): every file with a served type.
 const ANY_ALLOW = [/^\/(?:[\w-]+\/)*[\w.-]+\.(?:html|js|mjs|css|wasm|svg|png)$/];

@@ -1,6 +1,6 @@
 // serve.test.js: the `npm start` server (scripts/serve.js) over real HTTP: it
-// serves the explorer's pages, the JS modules and the wasm with the right
-// types, 404s everything else in the repository, answers only to localhost Host
+// serves the explorer's pages, the JS modules, the wasm and the TF.js files
+// web/tfjs-train.html loads with the right types, 404s everything else in the repository, answers only to localhost Host
 // names (plus HOST), prints one line with the fix on a busy port, and
 // `npm start` runs with nothing but node and npm on PATH, building nothing.
 import { test, before, after } from 'node:test';
@@ -45,6 +45,10 @@ test('the explorer pages, the JS modules and the wasm are served with the types 
     '/js/wasm/scalar.js': 'text/javascript; charset=utf-8',
     '/dist/xent-simd.wasm': 'application/wasm',
     '/dist/xent.wasm': 'application/wasm',
+    // web/tfjs-train.html loads TF.js by script tag from node_modules (after npm ci).
+    '/node_modules/@tensorflow/tfjs/dist/tf.min.js': 'text/javascript; charset=utf-8',
+    '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js': 'text/javascript; charset=utf-8',
+    '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm': 'application/wasm',
   };
   for (const [p, type] of Object.entries(want)) {
     const r = await get(srv.port, p);
@@ -69,6 +73,8 @@ test('nothing else in the repository is served: .git, node_modules, build, src, 
   const hidden = [
     '/.git/config', '/.git/HEAD', '/.git', '/.gitignore', '/.ci/run',
     '/node_modules/playwright-core/package.json', '/node_modules/.package-lock.json',
+    '/node_modules/@tensorflow/tfjs/package.json', '/node_modules/@tensorflow/tfjs/dist/tf.js',
+    '/node_modules/@tensorflow/tfjs-core/dist/tf-core.min.js', '/node_modules/@tensorflow/tfjs/dist/../package.json',
     '/build/native/CMakeCache.txt', '/src/xent.h', '/src/xent.c', '/CMakeLists.txt',
     '/package.json', '/package-lock.json', '/README.md', '/web/README.md', '/emsdk-env.sh',
     '/tests/js/reference.js', '/scripts/serve.js', '/js/index.d.ts', '/docs/choosing.md', '/bin/xent.js',
