@@ -27,7 +27,7 @@ fi
 if [ "$what" = test ] || [ "$what" = browser ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
-# PyTorch cross-checks of the generated code (tests/js/story-exec.test.js).
+# PyTorch for /usr/bin/python3: the PyTorch cross-checks of the tests (tests/js).
 if [ "$what" = test ] || [ "$what" = js ] || [ "$what" = browser ]; then
   /usr/bin/python3 -c "import torch" >/dev/null 2>&1 || need+=(python3-torch)
 fi
