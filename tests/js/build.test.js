@@ -53,6 +53,7 @@ test('check-wasm fails on a committed module that differs from the sources, name
       return;
     }
     assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes('The committed wasm modules differ'), `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
     // Only the altered file differs: the other three, built in another folder, are byte-identical.
     assert.match(r.stdout, /The committed wasm modules differ.*\n {2}dist\/xent\.wasm \((\d+) bytes committed, \d+ built\)\nFix: run `npm run build`, then commit dist\/ and js\/wasm\//);
   } finally {
