@@ -4,7 +4,7 @@
 // configuration reloads exactly from it. Pure module (no DOM); imported by
 // xent-explorer.js and by the browser tests.
 
-export const PANELS = ['choose', 'recommend', 'live', 'curves', 'learn', 'numerics', 'paste'];
+export const PANELS = ['choose', 'recommend', 'live', 'curves', 'learn', 'numerics', 'paste', 'sampled'];
 // Parts inside panels that `hide` can name as well.
 export const PARTS = ['problem', 'labels', 'output', 'from-logits', 'batch', 'classes', 'options',
   'code', 'explanation', 'warnings', 'tables', 'flip'];
@@ -37,6 +37,8 @@ export const SCHEMA = {
   tab: enumOf(['keras', 'tfnn', 'tfjs', 'pytorch', 'xent'], 'keras'),
   'numeric-logit': num(-1e30, 1e30, -200),
   'numeric-label': int(0, 1, 1),
+  'sampled-num': int(2, 2000, 64),
+  'sampled-seed': int(0, 999999, 1),
   hide: { type: 'tokens', default: [] },
 };
 export const KEYS = Object.keys(SCHEMA);

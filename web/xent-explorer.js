@@ -17,6 +17,7 @@ import { mountCurves } from './panels/curves.js';
 import { mountLearn } from './panels/learn.js';
 import { mountNumerics } from './panels/numerics.js';
 import { mountPaste } from './panels/paste.js';
+import { mountSampled } from './panels/sampled.js';
 
 const TITLES = {
   choose: 'Choose',
@@ -26,6 +27,7 @@ const TITLES = {
   learn: 'Watch it learn',
   numerics: 'Numerics',
   paste: 'Bring your own numbers',
+  sampled: 'Sampled softmax: for training only',
 };
 const MOUNT = {
   choose: mountChoose,
@@ -35,6 +37,7 @@ const MOUNT = {
   learn: mountLearn,
   numerics: mountNumerics,
   paste: mountPaste,
+  sampled: mountSampled,
 };
 
 let uid = 0;
