@@ -178,6 +178,19 @@ test("the tarball's size is the one README.md states (within 10%)", () => {
   assert.ok(Math.abs(Number(m[1]) * 1000 - bytes) <= 0.1 * bytes, `README.md states ${m[1]} KB; the tarball is ${(bytes / 1000).toFixed(0)} KB: update README.md`);
 });
 
+test('the wasm and inlined module sizes README.md states are the shipped files\' (within 1%)', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const installed = path.join(pkg.dir, 'node_modules/xent');
+  const m = /`dist\/xent-simd\.wasm` ([\d.]+) KB, `dist\/xent\.wasm` ([\d.]+) KB/.exec(readme);
+  const js = /\(`js\/wasm\/\*\.js`, ([\d.]+) KB and ([\d.]+) KB\)/.exec(readme);
+  assert.ok(m && js, 'README.md states the sizes of dist/*.wasm and js/wasm/*.js');
+  const stated = [[m[1], 'dist/xent-simd.wasm'], [m[2], 'dist/xent.wasm'], [js[1], 'js/wasm/simd.js'], [js[2], 'js/wasm/scalar.js']];
+  for (const [kb, file] of stated) {
+    const bytes = statSync(path.join(installed, file)).size;
+    assert.ok(Math.abs(Number(kb) * 1000 - bytes) <= 0.01 * bytes, `README.md states ${kb} KB for ${file}; it is ${(bytes / 1000).toFixed(1)} KB: update README.md`);
+  }
+});
+
 test('the tarball carries the MIT LICENSE that package.json names, copyright the xent authors', () => {
   assert.ok(pkg.files.includes('LICENSE'), pkg.files.join(', '));
   const text = readFileSync(path.join(pkg.dir, 'node_modules/xent/LICENSE'), 'utf8');
