@@ -54,7 +54,7 @@ export const css = `
 h3 { font-size: 1.05rem; margin: 0 0 8px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 14px; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; min-width: 0; }
-.panel-live, .panel-curves, .panel-learn, .panel-numerics, .panel-paste { grid-column: 1 / -1; }
+.panel-lessons, .panel-live, .panel-curves, .panel-learn, .panel-numerics, .panel-paste { grid-column: 1 / -1; }
 code { overflow-wrap: anywhere; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
 button, select, input, textarea { font: inherit; color: inherit; }
@@ -79,6 +79,16 @@ fieldset.radios label:has(input:checked) { border-color: var(--accent); box-shad
 .opt-grid label { display: flex; gap: 6px; align-items: center; }
 .opt-grid input[type="range"] { flex: 1; min-width: 80px; }
 .opt-grid .off { opacity: 0.5; }
+
+/* Lessons */
+.lesson-pick { margin: 0; }
+.lesson-pick select { max-width: 100%; }
+.lesson { border-left: 4px solid var(--accent); background: var(--bg); border-radius: 6px; padding: 8px 12px; margin-top: 8px; }
+.lesson h4 { margin: 0 0 4px; font-size: 1rem; }
+.lesson p { margin: 4px 0; }
+.lesson-step { color: var(--muted); font-size: 0.82rem; text-transform: uppercase; letter-spacing: 0.03em; }
+.lesson .fix { border-color: var(--accent); font-weight: 600; }
+.your-loss input { flex: 1 1 16em; min-width: 0; }
 
 /* Recommend */
 .headline { font-size: 1.08rem; margin: 0 0 6px; overflow-wrap: anywhere; }

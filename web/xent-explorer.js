@@ -7,10 +7,12 @@
 // Work stops while the element is off screen (IntersectionObserver).
 
 import * as xent from '../js/index.js';
-import { KEYS, PANELS, PARTS, applyPatch, defaults, fromEntries, fromHash, toHash } from './state.js';
+import { KEYS, PANELS, PARTS, applyPatch, defaults, fromEntries, fromHash, lessonState, toHash } from './state.js';
+import { lessonById } from './lessons.js';
 import { situation, fmt } from './model.js';
 import { css } from './styles.js';
 import { mountChoose } from './panels/choose.js';
+import { mountLessons } from './panels/lessons.js';
 import { mountRecommend } from './panels/recommend.js';
 import { mountLive } from './panels/live.js';
 import { mountCurves } from './panels/curves.js';
@@ -19,6 +21,7 @@ import { mountNumerics } from './panels/numerics.js';
 import { mountPaste } from './panels/paste.js';
 
 const TITLES = {
+  lessons: 'Lessons',
   choose: 'Choose',
   recommend: 'Recommended loss',
   live: 'Live example',
@@ -28,6 +31,7 @@ const TITLES = {
   paste: 'Bring your own numbers',
 };
 const MOUNT = {
+  lessons: mountLessons,
   choose: mountChoose,
   recommend: mountRecommend,
   live: mountLive,
@@ -137,6 +141,12 @@ export class XentExplorer extends HTMLElement {
       set: (patch) => this._set(patch),
       schedule: () => this._schedule(),
       visible: () => this._visible,
+      // A lesson opens its whole state over the element's attributes.
+      openLesson: (lid) => {
+        this._state = lessonState(lid, this._readAttributes());
+        this._schedule();
+      },
+      paste: (arrays) => this._panels.paste?.fill(arrays),
     };
     for (const p of PANELS) {
       const body = this.shadowRoot.querySelector(`[data-part="${p}"] .body`);
@@ -193,6 +203,12 @@ export class XentExplorer extends HTMLElement {
     const t0 = performance.now();
     const s = this._state;
     this._applyHide(s.hide);
+    // A newly opened lesson with arrays puts them in the paste panel.
+    if (s.lesson !== this._lessonShown) {
+      this._lessonShown = s.lesson;
+      const l = lessonById(s.lesson);
+      if (l?.paste) this._panels.paste.fill(l.paste);
+    }
     let rec = null;
     try {
       rec = xent.recommend(situation(s));

@@ -11,6 +11,13 @@ const radios = (name, label, items) => `<fieldset class="radios" data-key="${nam
   ${items.map(([v, t]) => `<label><input type="radio" name="NAME-${name}" value="${v}"> ${t}</label>`).join('')}
 </fieldset>`;
 
+// Losses offered in the "Your loss" box (any text is accepted; recommend
+// reads Keras, tf.nn, TF.js and PyTorch spellings).
+const KNOWN_LOSSES = ['BinaryCrossentropy(from_logits=True)', 'BinaryCrossentropy()', 'CategoricalCrossentropy(from_logits=True)',
+  'CategoricalCrossentropy()', 'SparseCategoricalCrossentropy(from_logits=True)', 'SparseCategoricalCrossentropy()',
+  'tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z)', 'tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z)',
+  'nn.CrossEntropyLoss()', 'nn.BCEWithLogitsLoss()', 'nn.BCELoss()', 'nn.NLLLoss()'];
+
 const DEFAULT_LABELS = { binary: 'binary01', multiclass: 'integer', multilabel: 'multihot' };
 const FITS = {
   binary: ['binary01', 'integer', 'onehot', 'soft'],
@@ -29,6 +36,13 @@ export function mountChoose(root, ctx) {
       <label data-part="batch">Examples <select data-key="batch">${opts(4, 1)}</select></label>
       <label data-part="classes">Classes <select data-key="classes">${opts(9, 2)}</select></label>
     </div>
+    <div class="row your-loss" data-part="current-loss">
+      <label for="NAME-current-loss">Your loss <span class="note">(optional, as written in your code)</span></label>
+      <input type="text" id="NAME-current-loss" list="NAME-losses" data-key="current-loss" size="34" spellcheck="false"
+        placeholder="e.g. CategoricalCrossentropy(from_logits=True)" aria-describedby="NAME-current-loss-note">
+      <datalist id="NAME-losses">${KNOWN_LOSSES.map((l) => `<option value="${l}"></option>`).join('')}</datalist>
+      <span class="note" id="NAME-current-loss-note" data-current-note></span>
+    </div>
     <details class="options" data-part="options"><summary>Options</summary>
       <div class="opt-grid">
       <label data-opt="ls">Label smoothing <input type="range" min="0" max="1" step="0.05" data-key="label-smoothing"><output data-out="label-smoothing"></output></label>
@@ -41,6 +55,8 @@ export function mountChoose(root, ctx) {
       <label data-opt="ignore">Ignore class <select data-key="ignore-class"></select></label>
       <label data-opt="red">Reduction <select data-key="reduction">
         <option value="sum_over_batch_size">sum_over_batch_size</option><option value="sum">sum</option></select></label>
+      <label data-opt="huge"><input type="checkbox" data-key="huge-vocabulary"> Tens of thousands of classes</label>
+      <label data-opt="dense"><input type="checkbox" data-key="dense-targets"> Per-pixel or per-token labels</label>
       </div>
       <p class="note" data-why></p>
     </details>`
@@ -74,14 +90,16 @@ export function mountChoose(root, ctx) {
       const v = t.value.split(/[\s,]+/).filter(Boolean).map(Number);
       return v.every((x) => Number.isFinite(x) && x >= 0) ? v : [];
     }
-    if (key === 'reduction') return t.value;
+    if (key === 'reduction' || key === 'current-loss') return t.value.trim();
     const v = Number(t.value);
     return Number.isFinite(v) ? v : undefined;
   }
 
   let lastClasses = 0;
   return {
-    update(s) {
+    update(s, rec) {
+      const cur = rec?.currentLoss;
+      q('[data-current-note]').textContent = !cur ? '' : cur.recognised ? `read as a ${cur.kind} loss; the recommendation checks it` : 'not recognised: not checked';
       for (const fs of root.querySelectorAll('fieldset[data-key]')) {
         for (const r of fs.querySelectorAll('input')) r.checked = r.value === s[fs.dataset.key];
       }

@@ -8,6 +8,7 @@
 import { evaluate, callText, fmt } from '../model.js';
 import { parseArray } from '../parse.js';
 import { esc } from './recommend.js';
+import { dataSituation } from '../story.js';
 
 const EXAMPLE_LABELS = 'array([2, 0, 1])';
 const EXAMPLE_PREDS = `array([[ 0.1, -1.2,  2.3],
@@ -63,6 +64,7 @@ export function mountPaste(root, ctx) {
       <div><label for="${id}-pp">Predictions (y_pred)</label><textarea id="${id}-pp" rows="4" spellcheck="false" data-pp></textarea></div>
     </div>
     <div data-seen></div>
+    <ul class="warnings" data-paste-warnings></ul>
     <div data-paste-out></div>`;
   const q = (sel) => root.querySelector(sel);
   q('[data-pl]').value = EXAMPLE_LABELS;
@@ -84,9 +86,15 @@ export function mountPaste(root, ctx) {
   });
 
   return {
-    update(s) {
+    // Puts arrays in the boxes (a lesson's), as if typed.
+    fill({ labels, preds }) {
+      q('[data-pl]').value = labels;
+      q('[data-pp]').value = preds;
+      dirty = true;
+    },
+    update(s, rec) {
       const key = JSON.stringify([s.labels, s.output, s['from-logits'], s['label-smoothing'], s.focal, s.gamma, s.alpha,
-        s['class-balancing'], s['pos-weight'], s['class-weight'], s['ignore-class'], s.reduction]);
+        s['class-balancing'], s['pos-weight'], s['class-weight'], s['ignore-class'], s.reduction, s.problem, s.classes, s['current-loss'], rec?.verdictText]);
       if (!dirty && key === lastKey) return null;
       dirty = false;
       lastKey = key;
@@ -95,6 +103,7 @@ export function mountPaste(root, ctx) {
       const failed = (html) => {
         seen = null;
         q('[data-seen]').innerHTML = '';
+        q('[data-paste-warnings]').innerHTML = '';
         out.innerHTML = html;
         return null;
       };
@@ -121,8 +130,14 @@ export function mountPaste(root, ctx) {
           output pattern: ${seen.rowsBreakingOutputPattern ?? 0}.</p>
           ${(seen.notes || []).length ? `<ul>${seen.notes.map((n) => `<li>${esc(typeof n === 'string' ? n : n.message || JSON.stringify(n))}</li>`).join('')}</ul>` : ''}
           ${clash.length ? `<p class="warn">Check: ${clash.join('; ')}. <button type="button" data-adopt>Use what inspect sees</button></p>` : '<p>That matches your choices.</p>'}`;
+        // What the data adds to the recommendation: warnings the panel above does not show.
+        const shown = new Set((rec?.warnings || []).map((w) => w.id));
+        const more = ctx.xent.recommend(dataSituation(s, seen)).warnings.filter((w) => !shown.has(w.id));
+        q('[data-paste-warnings]').innerHTML = more.map((w) =>
+          `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><strong>${esc(w.severity)}</strong> <code>${esc(w.id)}</code> (from the data): ${esc(w.message)}</li>`).join('');
       } catch (e) {
         seen = null;
+        q('[data-paste-warnings]').innerHTML = '';
         q('[data-seen]').innerHTML = `<p class="error">inspect: ${esc(e.message.replace(/^inspect: /, ''))}</p>`;
       }
       try {
