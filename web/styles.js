@@ -90,6 +90,14 @@ fieldset.radios label:has(input:checked) { border-color: var(--accent); box-shad
 .lesson .fix { border-color: var(--accent); font-weight: 600; }
 .your-loss input { flex: 1 1 16em; min-width: 0; }
 
+/* Formula strip */
+.formula { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 6px 10px; margin: 6px 0; }
+.formula summary { cursor: pointer; font-weight: 600; }
+ol.fx { list-style: none; padding: 0; margin: 4px 0; display: grid; gap: 4px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.84rem; overflow-wrap: anywhere; }
+.fx-label { font-family: system-ui, sans-serif; font-weight: 600; }
+.fx-floor { color: var(--muted); }
+.fx-total, .fx-grad { margin: 4px 0; font-size: 0.9rem; overflow-wrap: anywhere; }
+
 /* Recommend */
 .headline { font-size: 1.08rem; margin: 0 0 6px; overflow-wrap: anywhere; }
 .headline code { font-weight: 600; }

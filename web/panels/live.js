@@ -11,6 +11,7 @@ import { evaluate, callText, kerasText, fmt } from '../model.js';
 import { kerasName } from '../story.js';
 import { makeSlider } from './slider.js';
 import { esc } from './recommend.js';
+import { renderFormula } from './formula.js';
 
 const clip = (p) => Math.min(Math.max(p, 1e-7), 0.99999988);
 
@@ -48,10 +49,11 @@ const RELEVANT = ['double-activation', 'logits-treated-as-probabilities', 'singl
 
 export function mountLive(root, ctx) {
   root.innerHTML = `<p class="call">Loss: <code data-keras-call></code><br>xent: <code data-call></code></p>
+    <details class="formula" open><summary>The loss, written out</summary><div data-formula></div></details>
     <p class="wrt" data-wrt></p>
     <ul class="warnings banner" data-part="warnings" data-banner></ul>
     <p class="legend" aria-hidden="true"><span class="key kz"></span> z, drag or use arrow keys
-      <span class="key kp"></span> probability the loss uses <span class="key kg"></span> gradient
+      <span class="key kp"></span> probability the loss uses <span class="key kg"></span> gradient <span data-grad-label></span>
       <span class="key kc"></span> the logit the curves vary</p>
     <div class="examples" data-examples></div>
     <p class="total">Reduced loss (<span data-red></span>): <output data-loss></output></p>
@@ -164,6 +166,8 @@ export function mountLive(root, ctx) {
       q('[data-wrt]').innerHTML = `Gradient bars: <strong>d loss / d ${r.wrt === 'logits' ? 'logits' : 'probabilities'}</strong>
         (the loss input${s.output === 'logits' ? ' = z' : ` = ${s.output}(z)`}), of the reduced loss.`;
       q('[data-red]').textContent = r.spec.options.reduction || 'sum_over_batch_size';
+      const f = renderFormula(q('[data-formula]'), s, r.live);
+      q('[data-grad-label]').textContent = f.gradient.startsWith('∂loss/∂z = ') ? f.gradient.slice(9) : '';
       q('[data-loss]').textContent = fmt(r.loss);
       const warns = (rec?.warnings || []).filter((w) => RELEVANT.includes(w.id));
       q('[data-banner]').innerHTML = warns.map((w) =>
