@@ -54,7 +54,7 @@ export const css = `
 h3 { font-size: 1.05rem; margin: 0 0 8px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 14px; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; min-width: 0; }
-.panel-lessons, .panel-live, .panel-curves, .panel-learn, .panel-numerics, .panel-paste { grid-column: 1 / -1; }
+.panel-lessons, .panel-live, .panel-shapes, .panel-curves, .panel-learn, .panel-numerics, .panel-paste { grid-column: 1 / -1; }
 code { overflow-wrap: anywhere; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
 button, select, input, textarea { font: inherit; color: inherit; }
@@ -97,6 +97,18 @@ ol.fx { list-style: none; padding: 0; margin: 4px 0; display: grid; gap: 4px; fo
 .fx-label { font-family: system-ui, sans-serif; font-weight: 600; }
 .fx-floor { color: var(--muted); }
 .fx-total, .fx-grad { margin: 4px 0; font-size: 0.9rem; overflow-wrap: anywhere; }
+
+/* Label shapes */
+.shape-grid { display: grid; gap: 4px 16px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 300px), 1fr)); }
+.shape-arr p { margin: 2px 0; }
+.shape-arr pre, .panel-shapes pre { margin: 2px 0 6px; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
+h4 { font-size: 0.95rem; margin: 10px 0 4px; }
+ul.mismatches { padding-left: 18px; margin: 4px 0; }
+ul.mismatches > li { margin-bottom: 6px; }
+ul.mismatches p { margin: 2px 0; }
+ul.mismatches ul { padding-left: 16px; margin: 2px 0; }
+.fw { color: var(--muted); }
+table.conv td { text-align: left; }
 
 /* Recommend */
 .headline { font-size: 1.08rem; margin: 0 0 6px; overflow-wrap: anywhere; }

@@ -13,6 +13,7 @@ import { situation, fmt } from './model.js';
 import { css } from './styles.js';
 import { mountChoose } from './panels/choose.js';
 import { mountLessons } from './panels/lessons.js';
+import { mountShapes } from './panels/shapes.js';
 import { mountRecommend } from './panels/recommend.js';
 import { mountLive } from './panels/live.js';
 import { mountCurves } from './panels/curves.js';
@@ -25,6 +26,7 @@ const TITLES = {
   choose: 'Choose',
   recommend: 'Recommended loss',
   live: 'Live example',
+  shapes: 'Label shapes',
   curves: 'Curves',
   learn: 'Watch it learn',
   numerics: 'Numerics',
@@ -35,6 +37,7 @@ const MOUNT = {
   choose: mountChoose,
   recommend: mountRecommend,
   live: mountLive,
+  shapes: mountShapes,
   curves: mountCurves,
   learn: mountLearn,
   numerics: mountNumerics,
