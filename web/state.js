@@ -6,7 +6,7 @@
 
 import { LESSONS } from './lessons.js';
 
-export const PANELS = ['lessons', 'choose', 'recommend', 'live', 'shapes', 'curves', 'learn', 'numerics', 'paste'];
+export const PANELS = ['lessons', 'choose', 'recommend', 'live', 'shapes', 'imbalance', 'metrics', 'curves', 'learn', 'numerics', 'paste'];
 // Parts inside panels that `hide` can name as well.
 export const PARTS = ['problem', 'labels', 'output', 'from-logits', 'batch', 'classes', 'options',
   'code', 'explanation', 'warnings', 'tables', 'flip'];

@@ -110,6 +110,10 @@ ul.mismatches ul { padding-left: 16px; margin: 2px 0; }
 .fw { color: var(--muted); }
 table.conv td { text-align: left; }
 
+/* Imbalance */
+figure.ff { margin: 6px 0; max-width: 460px; }
+figure.ff figcaption { font-size: 0.85rem; color: var(--muted); }
+
 /* Recommend */
 .headline { font-size: 1.08rem; margin: 0 0 6px; overflow-wrap: anywhere; }
 .headline code { font-weight: 600; }

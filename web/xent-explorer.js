@@ -14,6 +14,8 @@ import { css } from './styles.js';
 import { mountChoose } from './panels/choose.js';
 import { mountLessons } from './panels/lessons.js';
 import { mountShapes } from './panels/shapes.js';
+import { mountImbalance } from './panels/imbalance.js';
+import { mountMetrics } from './panels/metrics.js';
 import { mountRecommend } from './panels/recommend.js';
 import { mountLive } from './panels/live.js';
 import { mountCurves } from './panels/curves.js';
@@ -27,6 +29,8 @@ const TITLES = {
   recommend: 'Recommended loss',
   live: 'Live example',
   shapes: 'Label shapes',
+  imbalance: 'Imbalance: class weights, pos_weight, focal',
+  metrics: 'Metrics',
   curves: 'Curves',
   learn: 'Watch it learn',
   numerics: 'Numerics',
@@ -38,6 +42,8 @@ const MOUNT = {
   recommend: mountRecommend,
   live: mountLive,
   shapes: mountShapes,
+  imbalance: mountImbalance,
+  metrics: mountMetrics,
   curves: mountCurves,
   learn: mountLearn,
   numerics: mountNumerics,
