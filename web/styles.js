@@ -21,7 +21,7 @@ export const css = `
   --err-fg: #8a1c14;
   --s0: #0b5cad;
   --s1: #c2410c;
-  --focus: #c2410c;
+  --focus: #6d28d9;
   color: var(--fg);
   font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif;
 }
@@ -42,7 +42,7 @@ export const css = `
     --err-fg: #ffb4ab;
     --s0: #6cb6ff;
     --s1: #ffa657;
-    --focus: #ffa657;
+    --focus: #d2a8ff;
   }
 }
 * { box-sizing: border-box; }
@@ -51,7 +51,13 @@ export const css = `
 .top { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
 .title { font-size: 1.35rem; margin: 12px 0 8px; }
 .badge { font-size: 0.8rem; border: 1px solid var(--line); border-radius: 999px; padding: 1px 10px; color: var(--muted); }
-h3 { font-size: 1.05rem; margin: 0 0 8px; }
+h3 { font-size: 1.05rem; margin: 0; display: inline; }
+details.fold > summary { cursor: pointer; margin-bottom: 8px; }
+details.fold:not([open]) > summary { margin-bottom: 0; }
+.answer { margin: 0 0 10px; font-size: 1.02rem; overflow-wrap: anywhere; }
+.answer code { font-weight: 600; }
+li.warn details summary { cursor: pointer; }
+li.warn details p { margin: 4px 0; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 14px; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; min-width: 0; }
 .panel-lessons, .panel-live, .panel-shapes, .panel-curves, .panel-learn, .panel-numerics, .panel-paste { grid-column: 1 / -1; }
@@ -62,7 +68,8 @@ button, select, input[type="text"], input[type="number"], textarea {
   background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 3px 8px;
 }
 button { cursor: pointer; }
-:focus-visible, .slider:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
+:focus-visible, .slider:focus { outline: 3px dashed var(--focus); outline-offset: 2px; }
+[aria-disabled="true"] { opacity: 0.55; cursor: not-allowed; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .note, .legend { color: var(--muted); font-size: 0.88rem; }
 .error { background: var(--err-bg); color: var(--err-fg); padding: 6px 10px; border-radius: 6px; }
@@ -117,7 +124,7 @@ figure.ff figcaption { font-size: 0.85rem; color: var(--muted); }
 /* Recommend */
 .headline { font-size: 1.08rem; margin: 0 0 6px; overflow-wrap: anywhere; }
 .headline code { font-weight: 600; }
-.verdict { font-size: 0.8rem; border-radius: 999px; padding: 1px 8px; background: color-mix(in srgb, var(--prob) 18%, transparent); white-space: nowrap; }
+.verdict { font-size: 0.8rem; border-radius: 8px; padding: 1px 8px; background: color-mix(in srgb, var(--prob) 18%, transparent); overflow-wrap: anywhere; }
 .verdict[data-verdict="mismatch"], .verdict[data-verdict="invalid"] { background: var(--err-bg); color: var(--err-fg); }
 .verdict[data-verdict="works"] { background: var(--warn-bg); color: var(--warn-fg); }
 .verdict:empty { display: none; }
@@ -170,7 +177,7 @@ li.sev-info { background: color-mix(in srgb, var(--accent) 10%, var(--bg)); colo
 .key.s1 { background: var(--s1); height: 3px; width: 18px; vertical-align: 3px; }
 
 /* Tables */
-.table-wrap { overflow-x: auto; margin-top: 8px; }
+.table-wrap, .scroll { overflow-x: auto; margin-top: 8px; max-width: 100%; }
 .table-wrap summary { cursor: pointer; color: var(--muted); }
 table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding: 4px 0; }

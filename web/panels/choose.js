@@ -34,7 +34,8 @@ export function mountChoose(root, ctx) {
     `<div class="row">
       <label class="switch" data-part="from-logits"><input type="checkbox" role="switch" data-key="from-logits"> <code>from_logits</code><code aria-hidden="true" data-fl></code></label>
       <label data-part="batch">Examples <select data-key="batch">${opts(4, 1)}</select></label>
-      <label data-part="classes">Classes <select data-key="classes">${opts(9, 2)}</select></label>
+      <label data-part="classes">Classes <select data-key="classes" aria-describedby="NAME-classes-why">${opts(9, 2)}</select></label>
+      <span class="note" id="NAME-classes-why" data-classes-why></span>
     </div>
     <div class="row your-loss" data-part="current-loss">
       <label for="NAME-current-loss">Your loss <span class="note">(optional, as written in your code)</span></label>
@@ -46,7 +47,7 @@ export function mountChoose(root, ctx) {
     <details class="options" data-part="options"><summary>Options</summary>
       <div class="opt-grid">
       <label data-opt="ls">Label smoothing <input type="range" min="0" max="1" step="0.05" data-key="label-smoothing"><output data-out="label-smoothing"></output></label>
-      <label data-opt="cw">Class weights <input type="text" inputmode="decimal" placeholder="e.g. 1,3,1" data-key="class-weight" size="12"></label>
+      <label data-opt="cw">Class weights <input type="text" inputmode="decimal" placeholder="e.g. 1,3,1" data-key="class-weight" size="12" aria-describedby="NAME-cw-msg NAME-why"></label>
       <label data-opt="pw">pos_weight <input type="number" min="0.01" max="100" step="0.5" data-key="pos-weight"></label>
       <label data-opt="focal"><input type="checkbox" data-key="focal"> Focal loss</label>
       <label data-opt="gamma">gamma <input type="range" min="0" max="5" step="0.5" data-key="gamma"><output data-out="gamma"></output></label>
@@ -58,15 +59,26 @@ export function mountChoose(root, ctx) {
       <label data-opt="huge"><input type="checkbox" data-key="huge-vocabulary"> Tens of thousands of classes</label>
       <label data-opt="dense"><input type="checkbox" data-key="dense-targets"> Per-pixel or per-token labels</label>
       </div>
-      <p class="note" data-why></p>
+      <p class="note" id="NAME-why" data-why></p>
+      <p class="error" id="NAME-cw-msg" data-cw-msg hidden></p>
     </details>`
   ).replaceAll('NAME-', `${ctx.id}-`);
 
   const q = (sel) => root.querySelector(sel);
   const inputs = [...root.querySelectorAll('[data-key]')].filter((el) => el.tagName !== 'FIELDSET');
 
+  // A control that does not apply stays focusable (aria-disabled, described
+  // by the reason) but ignores input: the next redraw restores its value.
+  const blocked = (t) => t.getAttribute?.('aria-disabled') === 'true';
+  root.addEventListener('click', (e) => {
+    if (blocked(e.target) && e.target.type === 'checkbox') e.preventDefault();
+  });
+  root.addEventListener('keydown', (e) => {
+    if (blocked(e.target) && e.key !== 'Tab') e.preventDefault();
+  });
   root.addEventListener('change', (e) => {
     const t = e.target;
+    if (blocked(t)) return ctx.schedule();
     const fs = t.closest('fieldset[data-key]');
     if (fs && t.type === 'radio') {
       const key = fs.dataset.key;
@@ -81,14 +93,21 @@ export function mountChoose(root, ctx) {
   });
   root.addEventListener('input', (e) => {
     const t = e.target;
+    if (blocked(t)) return ctx.schedule();
     if (t.type === 'range') ctx.set({ [t.dataset.key]: Number(t.value) });
   });
 
   function readInput(t, key) {
     if (t.type === 'checkbox') return t.checked;
     if (key === 'class-weight') {
-      const v = t.value.split(/[\s,]+/).filter(Boolean).map(Number);
-      return v.every((x) => Number.isFinite(x) && x >= 0) ? v : [];
+      const parts = t.value.split(/[\s,]+/).filter(Boolean);
+      const bad = parts.find((x) => !(Number.isFinite(Number(x)) && Number(x) >= 0));
+      const msg = q('[data-cw-msg]');
+      msg.hidden = bad === undefined;
+      msg.textContent = bad === undefined ? '' : `Class weights: "${bad}" is not a number of at least 0; the weights were not changed.`;
+      t.setAttribute('aria-invalid', String(bad !== undefined));
+      if (bad !== undefined) ctx.announce?.(msg.textContent);
+      return bad === undefined ? parts.map(Number) : ctx.state()['class-weight'];
     }
     if (key === 'reduction' || key === 'current-loss') return t.value.trim();
     const v = Number(t.value);
@@ -123,13 +142,26 @@ export function mountChoose(root, ctx) {
       const enable = (opt, key) => {
         const rule = rules[key];
         const label = q(`[data-opt="${opt}"]`);
-        for (const el of label.querySelectorAll('input, select')) el.disabled = !rule.on;
+        let reason = label.querySelector('.why');
+        if (!reason) {
+          reason = document.createElement('span');
+          reason.className = 'why sr-only';
+          reason.id = `${ctx.id}-why-${opt}`;
+          label.append(reason);
+        }
+        reason.textContent = rule.on ? '' : `Not available: ${rule.why}`;
+        for (const el of label.querySelectorAll('input, select')) {
+          el.setAttribute('aria-disabled', String(!rule.on));
+          el.setAttribute('aria-describedby', `${reason.id}${key === 'class-weight' ? ` ${ctx.id}-cw-msg` : ''}`);
+        }
         label.classList.toggle('off', !rule.on);
         if (!rule.on && !why.includes(rule.why) && !['gamma', 'alpha', 'class-balancing'].includes(key)) why.push(rule.why);
       };
       // 0/1 labels have one output column: two classes, whatever was chosen before.
       const classes = q('[data-key="classes"]');
-      classes.disabled = s.labels === 'binary01' || s.problem === 'binary';
+      const fixed = s.labels === 'binary01' || s.problem === 'binary';
+      classes.setAttribute('aria-disabled', String(fixed));
+      q('[data-classes-why]').textContent = fixed ? (s.labels === 'binary01' ? '(0/1 labels: two classes, one output column)' : '(a binary problem has two classes)') : '';
       if (s.labels === 'binary01') classes.value = '2';
       enable('ls', 'label-smoothing');
       enable('pw', 'pos-weight');

@@ -33,7 +33,7 @@ export function mountImbalance(root, ctx) {
       });
       root.innerHTML = `<p>One rare positive (logit ${SCENARIO.zPos}, p_t = ${f4(pt.rare)}) and ${SCENARIO.nNeg} common negatives
         (logit ${SCENARIO.zNeg}, p_t = ${f4(pt.common)}): the size of the gradient each receives, |∂loss/∂z|, and the rare example's share of the total pull.</p>
-        <div class="table-wrap"><table data-imbalance><caption>Gradient per example, computed by xent</caption>
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Gradient per example"><table data-imbalance><caption>Gradient per example, computed by xent</caption>
         <thead><tr><th scope="col">loss</th><th scope="col">rare example</th><th scope="col">one common example</th><th scope="col">all ${SCENARIO.nNeg} common</th><th scope="col">rare share</th></tr></thead>
         <tbody>${rows.map((r) => `<tr><th scope="row" title="${esc(r.code)}">${esc(r.name)}</th><td>${f4(r.rare)}</td><td>${f4(r.common)}</td><td>${f4(r.commonTotal)}</td><td data-share>${Math.round(r.share * 100)}%</td></tr>`).join('')}</tbody></table></div>
         <p class="note">Class weights and pos_weight give the same numbers on 0/1 labels. The focal factor shrinks the easy negatives' gradient

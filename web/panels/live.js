@@ -57,7 +57,7 @@ export function mountLive(root, ctx) {
       <span class="key kc"></span> the logit the curves vary</p>
     <div class="examples" data-examples></div>
     <p class="total">Reduced loss (<span data-red></span>): <output data-loss></output></p>
-    <details data-part="tables" class="table-wrap"><summary>Numbers as a table</summary><div data-table></div></details>`;
+    <details data-part="tables" class="table-wrap"><summary>Numbers as a table</summary><div data-table class="scroll" tabindex="0" role="region" aria-label="Numbers as a table"></div></details>`;
   const q = (sel) => root.querySelector(sel);
   let shapeKey = '';
   let sliders = [];
@@ -173,7 +173,9 @@ export function mountLive(root, ctx) {
       q('[data-banner]').innerHTML = warns.map((w) =>
         `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><code>${esc(w.id)}</code>: ${esc(w.message)}</li>`).join('');
       for (let k = 0; k < n * u; k++) {
-        sliders[k].set(s.logits[k], `${fmt(s.logits[k], 3)}${s.output !== 'logits' ? `, ${s.output} ${fmt(r.out[k], 4)}` : ''}`);
+        // The announcement carries what the value does: the probability the
+        // loss uses and the gradient on this logit's bar.
+        sliders[k].set(s.logits[k], `${fmt(s.logits[k], 3)}${s.output !== 'logits' ? `, ${s.output} ${fmt(r.out[k], 4)}` : ''}, probability ${fmt(probs[k], 3)}, gradient ${fmt(r.grad[k], 3)}`);
         sliders[k].el.classList.toggle('current', k === s.curve);
         q(`[data-pbar="${k}"]`).style.height = `${(probs[k] * 100).toFixed(2)}%`;
         q(`[data-pnum="${k}"]`).textContent = short(probs[k]);

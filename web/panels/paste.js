@@ -100,6 +100,15 @@ export function mountPaste(root, ctx) {
       lastKey = key;
       const out = q('[data-paste-out]');
       // A parse error clears the previous diagnosis: nothing may act on old arrays.
+      // The error under the boxes describes them (aria-describedby); the box at fault is marked invalid.
+      const mark = (which) => {
+        for (const [box, name] of [[q('[data-pl]'), 'labels'], [q('[data-pp]'), 'preds']]) {
+          box.setAttribute('aria-invalid', String(which === name));
+          if (which) box.setAttribute('aria-describedby', `${id}-paste-err`);
+          else box.removeAttribute('aria-describedby');
+        }
+      };
+      mark(null);
       const failed = (html) => {
         seen = null;
         q('[data-seen]').innerHTML = '';
@@ -111,12 +120,14 @@ export function mountPaste(root, ctx) {
       try {
         lab = parseArray(q('[data-pl]').value);
       } catch (e) {
-        return failed(`<p class="error">Labels: ${esc(e.message)}</p>`);
+        mark('labels');
+        return failed(`<p class="error" id="${id}-paste-err">Labels: ${esc(e.message)}</p>`);
       }
       try {
         pred = parseArray(q('[data-pp]').value);
       } catch (e) {
-        return failed(`<p class="error">Predictions: ${esc(e.message)}</p>`);
+        mark('preds');
+        return failed(`<p class="error" id="${id}-paste-err">Predictions: ${esc(e.message)}</p>`);
       }
       const shape = inspectShape(lab, pred);
       try {
@@ -133,8 +144,10 @@ export function mountPaste(root, ctx) {
         // What the data adds to the recommendation: warnings the panel above does not show.
         const shown = new Set((rec?.warnings || []).map((w) => w.id));
         const more = ctx.xent.recommend(dataSituation(s, seen)).warnings.filter((w) => !shown.has(w.id));
-        q('[data-paste-warnings]').innerHTML = more.map((w) =>
-          `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><strong>${esc(w.severity)}</strong> <code>${esc(w.id)}</code> (from the data): ${esc(w.message)}</li>`).join('');
+        q('[data-paste-warnings]').innerHTML = more.map((w) => {
+          const [first, ...rest] = w.message.split(/(?<=[.:])\s(?=[A-Z])/);
+          return `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><details><summary><strong>${esc(w.severity)}</strong> <code>${esc(w.id)}</code> (from the data): ${esc(first)}</summary>${rest.length ? `<p>${esc(rest.join(' '))}</p>` : ''}</details></li>`;
+        }).join('');
       } catch (e) {
         seen = null;
         q('[data-paste-warnings]').innerHTML = '';
@@ -152,10 +165,11 @@ export function mountPaste(root, ctx) {
         }
         out.innerHTML = `${a.reading ? `<p class="note" data-paste-reading>${esc(a.reading)}.</p>` : ''}<p>With your settings: <code>${esc(callText(r.spec))}</code></p>
           <p>Reduced loss: <output data-paste-loss>${fmt(r.loss)}</output>; gradient w.r.t. ${r.wrt}.</p>
-          <div class="table-wrap"><table><caption>Per-example losses and gradients</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
+          <div class="table-wrap" tabindex="0" role="region" aria-label="Per-example losses and gradients"><table><caption>Per-example losses and gradients</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
         return r;
       } catch (e) {
-        out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+        mark('both');
+        out.innerHTML = `<p class="error" id="${id}-paste-err">${esc(e.message)}</p>`;
         return null;
       }
     },
