@@ -372,7 +372,7 @@ xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred, s
   double (*kernel)(const float *, const float *, size_t, float, float, float, float *, float *) =
       plan.opt.from_logits ? XENT_KERNEL(bce_logit) : XENT_KERNEL(bce_prob);
   double total = 0.0;
-  if (classes == 1 && !plan.opt.sample_weight && !plan.opt.class_weight) {
+  if (classes == 1 && !plan.opt.sample_weight && !plan.opt.class_weight && !plan.opt.mask) {
     /* One column, every weight 1: each example is one element, so the whole
      * batch is a single pass (the per-example loss is the element loss). */
     total = kernel(y_true, y_pred, batch, a, c, xent__grad_scale(&plan, 1.0f), losses, grad);
