@@ -41,10 +41,11 @@ export const SCHEMA = {
   'numeric-label': int(0, 1, 1),
   hide: { type: 'tokens', default: [] },
   // What the user trains with now ("your loss", as written; passed to
-  // recommend as currentLoss), and two facts about the data it cannot show.
+  // recommend as currentLoss), and facts about the data it cannot show.
   'current-loss': { type: 'text', max: 160, default: '' },
   'huge-vocabulary': { type: 'bool', default: false },
   'dense-targets': { type: 'bool', default: false },
+  distillation: { type: 'bool', default: false },
   lesson: enumOf(['', ...LESSONS.map((l) => l.id)], ''),
 };
 export const KEYS = Object.keys(SCHEMA);

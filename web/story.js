@@ -28,6 +28,7 @@ export function situation(s) {
   if (s['current-loss']) sit.currentLoss = s['current-loss'];
   if (s['huge-vocabulary']) sit.hugeVocabulary = true;
   if (s['dense-targets']) sit.denseTargets = true;
+  if (s.distillation) sit.distillation = true;
   return sit;
 }
 

@@ -58,6 +58,7 @@ export function mountChoose(root, ctx) {
         <option value="sum_over_batch_size">sum_over_batch_size</option><option value="sum">sum</option></select></label>
       <label data-opt="huge"><input type="checkbox" data-key="huge-vocabulary"> Tens of thousands of classes</label>
       <label data-opt="dense"><input type="checkbox" data-key="dense-targets"> Per-pixel or per-token labels</label>
+      <label data-opt="distill"><input type="checkbox" data-key="distillation"> Soft targets from a teacher (distillation)</label>
       </div>
       <p class="note" id="NAME-why" data-why></p>
       <p class="error" id="NAME-cw-msg" data-cw-msg hidden></p>
