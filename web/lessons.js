@@ -1,11 +1,13 @@
 // lessons.js: the explorer's lessons as data: one per mistake (or note) the
 // recommender names, under that warning's id (js/recommend.js WARNINGS;
 // docs/semantics.md 7.2), and one per main concept (which loss for which
-// labels, from_logits, label smoothing, imbalance and focal loss; 7.1, 7.3).
+// labels, from_logits, label smoothing, imbalance, focal loss, and the
+// sampled softmax; 3.5, 7.1, 7.3).
 // Each lesson holds the explorer state it opens, as URL keys and text values
 // (state.js parses them), optionally arrays for the "Bring your own numbers"
 // panel (for what only data shows: label ranges, widths, NaN), one or two
-// sentences on what to notice, and a fix (or a thing to try) as a patch.
+// sentences on what to notice, a fix (or a thing to try) as a patch, and
+// `open`: folded panels the lesson opens.
 // TOUR is the short path for a first visit. Pure data; read by state.js
 // (`#lesson=<id>`), panels/lessons.js and the tests.
 
@@ -39,6 +41,10 @@ export const LESSONS = Object.freeze([
     state: { problem: 'binary', labels: 'binary01', output: 'logits', 'from-logits': true, batch: 2, logits: '3,0.5', targets: '1,1', focal: true, gamma: 2 },
     notice: 'Both examples are positive; the first is easy (p = 0.95), the second hard (p = 0.62). The factor (1 − p_t)^γ cuts the easy one’s loss and gradient far more than the hard one’s.',
     fix: { label: 'Set gamma to 0 (plain cross-entropy)', state: { gamma: 0 } } },
+  { id: 'sampled-softmax', kind: 'concept', title: 'Sampled softmax: for training only', open: ['sampled'],
+    state: { problem: 'multiclass', labels: 'integer', output: 'logits', 'from-logits': true, 'huge-vocabulary': true, 'sampled-num': 8 },
+    notice: 'Over 2000 classes, sampled softmax estimates the loss from a few sampled classes: with 8 the estimate is biased (the panel shows it beside the full loss and its mean over seeds). Train with it when the softmax is too costly; evaluate with the full loss.',
+    fix: { label: 'Sample 512 classes', state: { 'sampled-num': 512 } } },
 
   // Mistakes, under the recommender's warning ids.
   { id: 'double-activation', kind: 'mistake', title: 'A softmax, then from_logits=True',
@@ -96,7 +102,7 @@ export const LESSONS = Object.freeze([
     state: { problem: 'binary', labels: 'binary01', output: 'logits', 'from-logits': true, batch: 4, logits: '0.5,-1,-2,-0.5', targets: '1,0,0,0', 'class-weight': '1,3' },
     notice: 'One positive in four: class_weight {0: 1, 1: 3} multiplies the positive example’s loss and gradient by 3, so it counts as much as the three negatives.',
     fix: { label: 'Use pos_weight=3 instead (same numbers)', state: { 'class-weight': '', 'pos-weight': 3 } } },
-  { id: 'huge-vocabulary', kind: 'mistake', title: 'Tens of thousands of classes',
+  { id: 'huge-vocabulary', kind: 'mistake', title: 'Tens of thousands of classes', open: ['sampled'],
     state: { problem: 'multiclass', labels: 'integer', output: 'logits', 'from-logits': true, 'huge-vocabulary': true },
     notice: 'With a huge vocabulary the full softmax costs the most; sampled softmax or NCE train on a sample of the classes, and evaluation uses the full loss.',
     fix: null },

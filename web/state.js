@@ -6,7 +6,7 @@
 
 import { LESSONS } from './lessons.js';
 
-export const PANELS = ['lessons', 'choose', 'recommend', 'live', 'shapes', 'imbalance', 'metrics', 'curves', 'learn', 'numerics', 'paste'];
+export const PANELS = ['lessons', 'choose', 'recommend', 'live', 'shapes', 'imbalance', 'metrics', 'curves', 'learn', 'numerics', 'paste', 'sampled'];
 // Parts inside panels that `hide` can name as well.
 export const PARTS = ['problem', 'labels', 'output', 'from-logits', 'batch', 'classes', 'options',
   'code', 'explanation', 'warnings', 'tables', 'flip'];
@@ -39,6 +39,8 @@ export const SCHEMA = {
   tab: enumOf(['keras', 'tfnn', 'tfjs', 'pytorch', 'xent'], 'keras'),
   'numeric-logit': num(-1e30, 1e30, -200),
   'numeric-label': int(0, 1, 1),
+  'sampled-num': int(2, 2000, 64),
+  'sampled-seed': int(0, 999999, 1),
   hide: { type: 'tokens', default: [] },
   // What the user trains with now ("your loss", as written; passed to
   // recommend as currentLoss), and facts about the data it cannot show.

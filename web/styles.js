@@ -60,7 +60,7 @@ li.warn details summary { cursor: pointer; }
 li.warn details p { margin: 4px 0; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 14px; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; min-width: 0; }
-.panel-lessons, .panel-live, .panel-shapes, .panel-curves, .panel-learn, .panel-numerics, .panel-paste { grid-column: 1 / -1; }
+.panel-lessons, .panel-live, .panel-shapes, .panel-curves, .panel-learn, .panel-numerics, .panel-paste, .panel-sampled { grid-column: 1 / -1; }
 code { overflow-wrap: anywhere; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
 button, select, input, textarea { font: inherit; color: inherit; }

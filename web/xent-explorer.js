@@ -23,6 +23,7 @@ import { mountCurves } from './panels/curves.js';
 import { mountLearn } from './panels/learn.js';
 import { mountNumerics } from './panels/numerics.js';
 import { mountPaste } from './panels/paste.js';
+import { mountSampled } from './panels/sampled.js';
 
 const TITLES = {
   lessons: 'Lessons',
@@ -36,6 +37,7 @@ const TITLES = {
   learn: 'Watch it learn',
   numerics: 'Numerics',
   paste: 'Bring your own numbers',
+  sampled: 'Sampled softmax: for training only',
 };
 const MOUNT = {
   lessons: mountLessons,
@@ -49,6 +51,7 @@ const MOUNT = {
   learn: mountLearn,
   numerics: mountNumerics,
   paste: mountPaste,
+  sampled: mountSampled,
 };
 
 // Panels open on a first visit; the others are one click away.
@@ -236,6 +239,7 @@ export class XentExplorer extends HTMLElement {
         this._panels.paste.fill(l.paste);
         this._folds.paste.open = true;
       }
+      for (const p of l?.open ?? []) if (this._folds[p]) this._folds[p].open = true;
     }
     let rec = null;
     try {

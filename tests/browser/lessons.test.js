@@ -121,3 +121,14 @@ test('the tour starts at its first step, walks with Next and Back, and Close hid
   assert.ok(toHash(r.state) !== toHash(defaults()));
   await context.close();
 });
+
+test('the sampled-softmax lesson opens the folded sampled panel with its numSampled, and its button samples more classes', async () => {
+  const { page, context } = await env.open('/web/index.html#lesson=sampled-softmax', { folded: true });
+  await settled(page);
+  assert.equal(await page.evaluate(() => document.querySelector('xent-explorer').shadowRoot.querySelector('[data-fold="sampled"]').open), true);
+  assert.equal((await read(page)).state['sampled-num'], 8);
+  await page.locator('xent-explorer [data-lesson-fix]').click();
+  await settled(page);
+  assert.equal((await read(page)).state['sampled-num'], 512);
+  await context.close();
+});
