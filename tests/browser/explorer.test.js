@@ -221,7 +221,7 @@ test('the embed page presets the state from attributes and hides the panels it n
   assert.equal(info.state.output, 'sigmoid');
   assert.equal(info.state['from-logits'], true);
   assert.equal(info.state.batch, 3);
-  assert.deepEqual(info.hidden, { choose: false, recommend: false, live: false, curves: true, learn: true, numerics: true, paste: true, sampled: true });
+  assert.deepEqual(info.hidden, { lessons: false, choose: false, recommend: false, live: false, shapes: false, imbalance: false, metrics: false, curves: true, learn: true, numerics: true, paste: true, sampled: true });
   assert.equal(info.code, true, 'hide="code" hides the code tabs');
   assert.equal(info.problem, true, 'hide="problem" hides that control');
   const warnings = await page.locator('xent-explorer [data-rec-warnings] [data-warning]').evaluateAll((l) => l.map((x) => x.dataset.warning));
