@@ -1,5 +1,6 @@
 // define.d.ts: hand-written declarations of `xent/explorer` (web/define.js,
-// which registers <xent-explorer>; the class is web/xent-explorer.js). The
+// which registers <xent-explorer> where there is a DOM; the class is
+// web/xent-explorer.js). The
 // element's state keys are its attributes (kebab-case), its properties
 // (camelCase) and the URL hash keys (web/README.md, web/state.js).
 // tests/js/types.test.js compiles uses of it with `tsc --strict` and checks
@@ -8,7 +9,9 @@
 import type { Backend, LabelEncoding, OutputKind, Problem } from '../js/index.js';
 
 /** The explorer's panels, in page order; each can be hidden with `hide`. */
-export type ExplorerPanel = 'choose' | 'recommend' | 'live' | 'curves' | 'learn' | 'numerics' | 'paste';
+export type ExplorerPanel =
+  | 'lessons' | 'choose' | 'recommend' | 'live' | 'shapes' | 'imbalance' | 'metrics'
+  | 'curves' | 'learn' | 'numerics' | 'paste' | 'sampled';
 /** Parts inside the panels that `hide` can name as well. */
 export type ExplorerPart =
   | 'problem' | 'labels' | 'output' | 'from-logits' | 'batch' | 'classes' | 'options'
@@ -49,8 +52,19 @@ export interface ExplorerState {
   tab: ExplorerTab;
   'numeric-logit': number;
   'numeric-label': number;
+  /** The sampled-softmax panel's numSampled (2 to 2000) and seed. */
+  'sampled-num': number;
+  'sampled-seed': number;
   /** Panels and parts hidden (ExplorerPanel or ExplorerPart names). */
   hide: string[];
+  /** The loss the user trains with now, as written (passed to recommend() as currentLoss). */
+  'current-loss': string;
+  'huge-vocabulary': boolean;
+  'dense-targets': boolean;
+  /** Soft targets from a teacher. */
+  distillation: boolean;
+  /** The open lesson's id (web/lessons.js), or ''. */
+  lesson: string;
 }
 
 /** The `change` event: fired after each update, with the state as `detail`. */
@@ -97,8 +111,15 @@ export declare class XentExplorer extends HTMLElement {
   tab: ExplorerTab;
   numericLogit: number;
   numericLabel: number;
+  sampledNum: number;
+  sampledSeed: number;
   get hide(): string[];
   set hide(value: readonly (ExplorerPanel | ExplorerPart)[]);
+  currentLoss: string;
+  hugeVocabulary: boolean;
+  denseTargets: boolean;
+  distillation: boolean;
+  lesson: string;
 
   connectedCallback(): void;
   disconnectedCallback(): void;

@@ -196,6 +196,40 @@ test('loss results, inspect(), recommend() and DECISION_TABLE rows have exactly 
   assert.deepEqual([...new Set(drift)], []);
 });
 
+// The string literals of an exported union type alias of a declaration file.
+function declaredLiterals(dtsPath, name) {
+  const { prog } = compile();
+  const checker = prog.getTypeChecker();
+  const sym = checker.getExportsOfModule(checker.getSymbolAtLocation(prog.getSourceFile(dtsPath))).find((s) => s.name === name);
+  assert.ok(sym, `${dtsPath} exports no ${name}`);
+  const type = checker.getDeclaredTypeOfSymbol(sym);
+  return (type.isUnion() ? type.types : [type]).map((t) => t.value).sort();
+}
+
+test("web/define.d.ts declares the explorer's state keys, panels, parts and a property per key as web/state.js has them", async () => {
+  const { KEYS, PANELS, PARTS } = await import('../../web/state.js');
+  const dts = join(ROOT, 'web/define.d.ts');
+  const sorted = (a) => [...a].sort();
+  const diff = (what, declared, actual) => {
+    const missing = actual.filter((k) => !declared.includes(k));
+    const extra = declared.filter((k) => !actual.includes(k));
+    return [...missing.map((k) => `${what}: web/state.js has ${k}, web/define.d.ts does not`),
+      ...extra.map((k) => `${what}: web/define.d.ts declares ${k}, web/state.js does not have it`)];
+  };
+  const { prog } = compile();
+  const checker = prog.getTypeChecker();
+  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(prog.getSourceFile(dts)));
+  const props = (name) => checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(exports.find((s) => s.name === name))).map((p) => p.name);
+  const camel = (k) => k.replace(/-(\w)/g, (_, c) => c.toUpperCase());
+  const elementProps = props('XentExplorer');
+  assert.deepEqual([
+    ...diff('ExplorerState', sorted(props('ExplorerState')), sorted(KEYS)),
+    ...diff('ExplorerPanel', declaredLiterals(dts, 'ExplorerPanel'), sorted(PANELS)),
+    ...diff('ExplorerPart', declaredLiterals(dts, 'ExplorerPart'), sorted(PARTS)),
+    ...KEYS.map(camel).filter((p) => !elementProps.includes(p)).map((p) => `XentExplorer: no property ${p}`),
+  ], []);
+});
+
 test("js/tfjs.d.ts declares exactly the runtime exports of 'xent/tfjs'", async () => {
   const runtime = Object.keys(await import('xent/tfjs')).sort();
   assert.ok(runtime.includes('binaryCrossentropy'), `runtime exports: ${runtime.join(', ')}`);
