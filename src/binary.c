@@ -42,6 +42,15 @@
 
 /* ---- One element at width 1 -------------------------------------------- */
 
+/* Saturate to [-FLT_MAX, FLT_MAX] (pmax then pmin); NaN passes. Finite inputs
+ * keep every loss and gradient finite this way: labels or pos_weight near
+ * FLT_MAX overflow a product or a difference to +-Inf, which is clamped
+ * before it can meet a zero (Inf x 0) or an opposite infinity. */
+static inline float sat_scalar(float v) {
+  v = v < -FLT_MAX ? -FLT_MAX : v;
+  return FLT_MAX < v ? FLT_MAX : v;
+}
+
 /* Probability path; y is the smoothed label. Returns the loss, *g the gradient.
  * p' and q = fl(1 - p') lie in [1e-7, 1), positive and normal, so the log core
  * runs without xent_log's special cases (15% faster); only NaN needs passing on. */
@@ -53,7 +62,7 @@ static inline float prob_elem_scalar(float p, float y, float *g) {
   float lq = xent__log_normal_scalar(q);
   float loss = -(y * lp + (1.0f - y) * lq);
   loss = p == p ? loss : p; /* NaN p -> NaN */
-  float d = (pc - y) / (pc * q);
+  float d = sat_scalar((pc - y) / (pc * q));
   int inside = (p >= XENT_EPS) & (p <= XENT_ONE_MINUS_EPS);
   *g = inside ? d : 0.0f;
   return loss;
@@ -70,13 +79,17 @@ static XENT_ALWAYS_INLINE float logit_elem_scalar(float x, float z, float q, flo
                                                   const int weighted) {
   float e = xent_exp_scalar(-fabsf(x));
   float l = 1.0f + qm1 * z, nz = 1.0f - z, qz = q * z;
+  if (weighted) { /* l, q z finite: l log1p(e) and q z relu(-x) are never Inf x 0 */
+    l = sat_scalar(l);
+    qz = sat_scalar(qz);
+  }
   float pos = x < 0.0f ? 0.0f : x;   /* pmax(x, 0) */
   float neg = -x < 0.0f ? 0.0f : -x; /* pmax(-x, 0) */
   float sp = xent__log1p_unit_scalar(e);
   float loss = nz * pos + qz * neg + (weighted ? l * sp : sp);
   int nonneg = x >= 0.0f;
   float A = nonneg ? 1.0f : e, B = nonneg ? e : 1.0f;
-  *g = (nz * A - qz * B) / (1.0f + e);
+  *g = sat_scalar((nz * A - qz * B) / (1.0f + e));
   return loss;
 }
 
@@ -98,15 +111,18 @@ static inline float saturate_scalar(float loss, float x, float z) {
 static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p, size_t n, float a,
                                                  float c, float scale, float *losses, float *g,
                                                  const int logits) {
-  double sum = 0.0;
+  /* Element i is added to acc[i % 8] and the eight are combined as the f32x4
+   * kernel's double lanes are, so both return the same row sum bit for bit. */
+  double acc[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
   for (size_t i = 0; i < n; i++) {
     float ys = y[i] * a + c, d;
-    float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d, 0) : prob_elem_scalar(p[i], ys, &d);
-    sum += (double)l;
-    if (losses) losses[i] = xent__narrow((double)l);
-    if (g) g[i] = d * scale;
+    float l = sat_scalar(logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d, 0)
+                                : prob_elem_scalar(p[i], ys, &d));
+    acc[i % 8] += (double)l;
+    if (losses) losses[i] = l;
+    if (g) g[i] = sat_scalar(d * scale);
   }
-  return sum;
+  return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
 }
 
 XENT_MAYBE_UNUSED static double bce_prob_scalar(const float *y, const float *p, size_t n, float a,
@@ -135,6 +151,13 @@ XENT_MAYBE_UNUSED static void logit_elems_scalar(const float *z, const float *x,
 
 /* ---- One element at width 4 (same steps as above) ------------------------- */
 
+/* sat_scalar and xent__narrow at width 4: clamps to [-FLT_MAX, FLT_MAX], NaN passes. */
+static inline v128_t narrow_f32x4(v128_t v) {
+  const v128_t big = wasm_f32x4_splat(FLT_MAX);
+  return wasm_f32x4_pmax(wasm_f32x4_pmin(v, big), wasm_f32x4_neg(big));
+}
+
+
 /* hard: every y is 0 or 1. Then -(y log p' + (1-y) log q) is -log(y ? p' : q)
  * bit for bit (the other term is 0 log(.) = -0, which adds nothing), so one
  * log does; the scalar kernel computes both and gets the same numbers. */
@@ -153,7 +176,7 @@ static XENT_ALWAYS_INLINE v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g, 
                                          wasm_f32x4_mul(wasm_f32x4_sub(one, y), lq)));
   }
   loss = wasm_v128_bitselect(loss, p, wasm_f32x4_eq(p, p)); /* NaN p -> NaN */
-  v128_t d = wasm_f32x4_div(wasm_f32x4_sub(pc, y), wasm_f32x4_mul(pc, q));
+  v128_t d = narrow_f32x4(wasm_f32x4_div(wasm_f32x4_sub(pc, y), wasm_f32x4_mul(pc, q)));
   v128_t inside = wasm_v128_and(wasm_f32x4_ge(p, eps), wasm_f32x4_le(p, hi));
   *g = wasm_v128_and(d, inside);
   return loss;
@@ -165,6 +188,10 @@ static XENT_ALWAYS_INLINE v128_t logit_elem_f32x4(v128_t x, v128_t e, v128_t z, 
   const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
   v128_t l = wasm_f32x4_add(one, wasm_f32x4_mul(qm1, z));
   v128_t nz = wasm_f32x4_sub(one, z), qz = wasm_f32x4_mul(q, z);
+  if (weighted) {
+    l = narrow_f32x4(l);
+    qz = narrow_f32x4(qz);
+  }
   v128_t pos = wasm_f32x4_pmax(x, zero);
   v128_t neg = wasm_f32x4_pmax(wasm_f32x4_neg(x), zero);
   v128_t sp = xent__log1p_unit_f32x4(e);
@@ -172,8 +199,8 @@ static XENT_ALWAYS_INLINE v128_t logit_elem_f32x4(v128_t x, v128_t e, v128_t z, 
                                weighted ? wasm_f32x4_mul(l, sp) : sp);
   v128_t nonneg = wasm_f32x4_ge(x, zero);
   v128_t A = wasm_v128_bitselect(one, e, nonneg), B = wasm_v128_bitselect(e, one, nonneg);
-  *g = wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
-                      wasm_f32x4_add(one, e));
+  *g = narrow_f32x4(wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
+                                   wasm_f32x4_add(one, e)));
   return loss;
 }
 
@@ -223,12 +250,6 @@ static inline double sum_f64(v128_t a, v128_t b) {
 /* Lanes [0, r) set: keeps the real elements of a padded tail. */
 static inline v128_t lanes_below(size_t r) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)r));
-}
-
-/* xent__narrow at width 4: clamps to [-FLT_MAX, FLT_MAX], NaN passes. */
-static inline v128_t narrow_f32x4(v128_t v) {
-  const v128_t big = wasm_f32x4_splat(FLT_MAX);
-  return wasm_f32x4_pmax(wasm_f32x4_pmin(v, big), wasm_f32x4_neg(big));
 }
 
 static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
@@ -288,6 +309,8 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
       l0 = bce_step_f32x4(y0, pb, e, &d0, logits, 0);
       l1 = bce_step_f32x4(y1, pb + 4, e + 4, &d1, logits, 0);
     }
+    l0 = narrow_f32x4(l0);
+    l1 = narrow_f32x4(l1);
     if (r < 8) {
       l0 = wasm_v128_and(l0, lanes_below(r));
       l1 = wasm_v128_and(l1, lanes_below(r > 4 ? r - 4 : 0));
@@ -296,14 +319,14 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
     acc_f64(&s2, &s3, l1);
     if (losses) {
       float *dst = r < 8 ? out : losses + i;
-      wasm_v128_store(dst, narrow_f32x4(l0));
-      wasm_v128_store(dst + 4, narrow_f32x4(l1));
+      wasm_v128_store(dst, l0);
+      wasm_v128_store(dst + 4, l1);
       if (r < 8) copy_out(losses + i, out, r);
     }
     if (g) {
       float *dst = r < 8 ? out : g + i;
-      wasm_v128_store(dst, wasm_f32x4_mul(d0, vs));
-      wasm_v128_store(dst + 4, wasm_f32x4_mul(d1, vs));
+      wasm_v128_store(dst, narrow_f32x4(wasm_f32x4_mul(d0, vs)));
+      wasm_v128_store(dst + 4, narrow_f32x4(wasm_f32x4_mul(d1, vs)));
       if (r < 8) copy_out(g + i, out, r);
     }
   }
