@@ -22,6 +22,9 @@ export function source() {
   return { kind: COPY, src: null, length: 0, shape: null, ptr: 0, ints: false, off: -1, ctor: null };
 }
 
+/** Whether `key` is an own property of `obj` (options are read from own properties only). */
+export const hasOwn = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
+
 const isTyped = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView);
 const isBig = (v) => v instanceof BigInt64Array || v instanceof BigUint64Array;
 
@@ -292,6 +295,9 @@ export function parseOptions(fn, options, allowed) {
   if (options === undefined || options === null) return o;
   if (typeof options !== 'object' || Array.isArray(options) || isTyped(options)) throw notAnObject(fn, options);
   for (const key in options) {
+    // Own properties only: a key inherited from a prototype (Object.create({
+    // fromLogits: true }), or a polluted Object.prototype) is not an option.
+    if (!hasOwn(options, key)) continue;
     const v = options[key];
     // One switch both checks the name and reads the value: no lookup table
     // and no Object.keys on the hot path.
@@ -364,7 +370,7 @@ function slowOption(fn, o, key, v) {
       case 'ignoreClass':
         if (v === null) break;
         if (typeof v !== 'number') throw typeError(fn, `options.ignoreClass must be an integer class index or null, got ${describe(v)}`);
-        if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw rangeError(fn, `options.ignoreClass must be an integer, got ${v}`);
+        if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw rangeError(fn, `options.ignoreClass must be an integer, got ${v}; it is an int32 class index, from -2147483648 to 2147483647`);
         o.ignoreClass = v;
         break;
       case 'alpha':
@@ -385,10 +391,12 @@ function readOut(fn, o, v) {
   if (v === undefined || v === null) return;
   if (typeof v !== 'object') throw typeError(fn, `options.out must be an object { losses, grad } of Float32Arrays, got ${describe(v)}`);
   for (const k in v) {
-    if (k !== 'losses' && k !== 'grad') throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);
+    if (hasOwn(v, k) && k !== 'losses' && k !== 'grad') throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);
   }
-  o.outLosses = v.losses === null ? undefined : v.losses;
-  o.outGrad = v.grad === null ? undefined : v.grad;
+  const losses = hasOwn(v, 'losses') ? v.losses : undefined;
+  const grad = hasOwn(v, 'grad') ? v.grad : undefined;
+  o.outLosses = losses === null ? undefined : losses;
+  o.outGrad = grad === null ? undefined : grad;
 }
 
 /**

@@ -7,8 +7,8 @@
 // live page's calls), zeroCopy() for tensors, prepare() for everything else
 // and for every error. Used by index.js.
 
-import { ERROR_OFFSET, LOSS_OFFSET, OPTIONS_OFFSET, Tensor, align } from './heap.js';
-import { COPY, FILL, SMALL, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
+import { ERROR_OFFSET, LOSS_OFFSET, MAX_BYTES, OPTIONS_OFFSET, Tensor, align } from './heap.js';
+import { COPY, FILL, HEAP, SMALL, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
 import { fromStatus, rangeError, shapeString } from './errors.js';
 
 export const P = source();
@@ -36,6 +36,9 @@ export function predClasses(fn, predName, o, dense) {
     shape = o.shape;
   } else if (shape === null && dense && T.shape !== null && T.length === P.length) {
     shape = T.shape; // a flat prediction takes the shape of nested labels
+    if (shape[shape.length - 1] === 0) {
+      throw rangeError(fn, `${trueNameOf(predName)} has shape ${shapeString(shape)} (and the flat ${predName} of ${P.length} values takes that shape): the last dimension (the classes) must be at least 1`);
+    }
   }
   SHAPE = shape;
   const classes = shape === null ? P.length : shape[shape.length - 1];
@@ -44,6 +47,9 @@ export function predClasses(fn, predName, o, dense) {
   }
   return classes;
 }
+
+// The labels' argument name that goes with a prediction's.
+const trueNameOf = (predName) => (predName === 'logits' ? 'labels' : 'yTrue');
 
 function checkDenseLabels(fn, trueName, predName, total) {
   if (T.shape !== null ? SHAPE === null || !sameShape(T.shape, SHAPE) : T.length !== total) {
@@ -117,7 +123,7 @@ function output(f32, mode, ptr, out, n) {
 // The shared first half of a call: argument checks, where the outputs go, the
 // arena layout and the copies. Leaves the addresses in L (one record: calls
 // do not nest).
-const L = { batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0 };
+const L = { batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0, lStage: 0, gStage: 0 };
 
 function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise) {
   resolve(fn, predName, yPred, P, h, false);
@@ -136,12 +142,18 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   const wantGrad = o.gradient;
   let lMode = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
   let gMode = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
+  // An output in wasm memory that overlaps an input the kernel reads in
+  // place (or the other output) is staged: the kernel writes the arena, and
+  // the result is copied to the output after the call, so an in-place call
+  // gives the same bits as a call with separate buffers.
+  const lStage = lMode > 0 && (readsInPlace(lMode, lossesLen) || overlaps(lMode, lossesLen, gMode, gMode > 0 ? total : 0)) ? lMode : 0;
+  const gStage = gMode > 0 && readsInPlace(gMode, total) ? gMode : 0;
   const bP = bytes(P);
   const bT = bytes(T);
   const bSW = bytes(SW);
   const bCW = bytes(CW);
-  const bL = lMode > 0 ? 0 : align(lossesLen * 4);
-  const need = bP + bT + bSW + bCW + bL + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
+  const bL = lMode > 0 && !lStage ? 0 : align(lossesLen * 4);
+  const need = bP + bT + bSW + bCW + bL + (wantGrad && (gMode <= 0 || gStage) ? align(total * 4) : 0);
   if (need > h.arenaBytes) {
     pin(P, h);
     pin(T, h);
@@ -150,7 +162,7 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
     lMode = pinOut(o.outLosses, lMode, h);
     if (wantGrad) gMode = pinOut(o.outGrad, gMode, h);
   }
-  let at = h.reserve(need);
+  let at = reserveFor(fn, h, need, predName, total);
   L.pPtr = place(fn, predName, P, h, at);
   at += bP;
   L.tPtr = place(fn, trueName, T, h, at);
@@ -159,11 +171,13 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   at += bSW;
   L.cwPtr = CW.kind === -1 ? 0 : place(fn, 'options.classWeight', CW, h, at);
   at += bCW;
-  L.lPtr = lMode > 0 ? lMode : at;
+  L.lPtr = lMode > 0 && !lStage ? lMode : at;
   at += bL;
-  L.gPtr = !wantGrad ? 0 : gMode > 0 ? gMode : at;
+  L.gPtr = !wantGrad ? 0 : gMode > 0 && !gStage ? gMode : at;
   L.lMode = lMode;
   L.gMode = gMode;
+  L.lStage = lStage;
+  L.gStage = gStage;
   L.batch = batch;
   L.classes = classes;
   L.total = total;
@@ -178,6 +192,7 @@ export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred) {
   const status = h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, fixed + OPTIONS_OFFSET, L.lPtr, L.gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
   if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
+  if (L.lStage || L.gStage) unstage(f32);
   return {
     loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2],
     losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.batch),
@@ -194,6 +209,7 @@ export function nnGeneral(fn, h, o, call, sparse, elementwise, labels, logits, p
     : h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, posWeight, L.lPtr, L.gPtr, err);
   if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
+  if (L.lStage || L.gStage) unstage(f32);
   return {
     losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.lossesLen),
     grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
@@ -320,6 +336,10 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   const lMode = outMode(h, o.outLosses, lossesLen);
   const gMode = gradient ? outMode(h, o.outGrad, total) : 0;
   if (lMode === null || gMode === null) return false;
+  // Outputs that overlap the tensors read in place, or each other: prepare() stages them.
+  const inBytes = tPtr ? labels : 0;
+  if (lMode > 0 && (overlaps(lMode, lossesLen, yPred.ptr, total) || overlaps(lMode, lossesLen, tPtr, inBytes) || overlaps(lMode, lossesLen, gMode, gMode > 0 ? total : 0))) return false;
+  if (gMode > 0 && (overlaps(gMode, total, yPred.ptr, total) || overlaps(gMode, total, tPtr, inBytes))) return false;
   const bT = tPtr ? 0 : align(labels * 4);
   const bL = lMode > 0 ? 0 : align(lossesLen * 4);
   const bG = gradient && gMode <= 0 ? align(total * 4) : 0;
@@ -345,6 +365,8 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   L.gPtr = !gradient ? 0 : gMode > 0 ? gMode : at + bT + bL;
   L.lMode = lMode;
   L.gMode = gMode;
+  L.lStage = 0;
+  L.gStage = 0;
   L.batch = batch;
   L.classes = classes;
   L.total = total;
@@ -363,3 +385,37 @@ function outMode(h, out, n) {
 
 // A tensor the kernels can use in place: not freed, of this module, of `dtype`.
 const live = (t, h, dtype) => t.ptr !== 0 && t.heap === h && t.dtype === dtype;
+
+// Whether n 4-byte values at byte address a overlap m values at b (0: none).
+const overlaps = (a, n, b, m) => a > 0 && b > 0 && n > 0 && m > 0 && a < b + m * 4 && b < a + n * 4;
+
+// Whether n values at byte address a overlap an input that the kernel reads
+// in place (a tensor, or a long Float32Array/Int32Array view of wasm memory).
+function readsInPlace(a, n) {
+  return (P.kind === HEAP && overlaps(a, n, P.ptr, P.length)) || (T.kind === HEAP && overlaps(a, n, T.ptr, T.length)) ||
+    (SW.kind === HEAP && overlaps(a, n, SW.ptr, SW.length)) || (CW.kind === HEAP && overlaps(a, n, CW.ptr, CW.length));
+}
+
+// Copies staged outputs from the arena to the caller's buffers in wasm memory.
+function unstage(f32) {
+  if (L.lStage) f32.copyWithin(L.lStage >> 2, L.lPtr >> 2, (L.lPtr >> 2) + L.lossesLen);
+  if (L.gStage) f32.copyWithin(L.gStage >> 2, L.gPtr >> 2, (L.gPtr >> 2) + L.total);
+}
+
+/**
+ * The arena, at least `need` bytes, for a call whose largest argument is
+ * `name` with `values` values. A call that cannot fit in wasm memory is a
+ * RangeError that names that argument (a byte count of 2^32 or more would
+ * wrap at malloc and overwrite memory).
+ */
+export function reserveFor(fn, h, need, name, values) {
+  if (need <= h.arenaBytes) return h.arena;
+  if (need < MAX_BYTES) {
+    try {
+      return h.reserve(need);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+    }
+  }
+  throw rangeError(fn, `${name} has ${values} values: with the other arguments and the outputs this call needs ${need} bytes of wasm memory, more than the module can allocate (at most ${MAX_BYTES} bytes in all); split the batch, or pass tensors (xent.tensor) and out buffers to avoid the copies`);
+}
