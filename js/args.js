@@ -25,6 +25,10 @@ export function source() {
 /** Whether `key` is an own property of `obj` (options are read from own properties only). */
 export const hasOwn = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
 
+/** A real Float32Array / Int32Array (a Proxy of one is not: its getters throw). */
+export const isF32 = (v) => v instanceof Float32Array && ArrayBuffer.isView(v);
+export const isI32 = (v) => v instanceof Int32Array && ArrayBuffer.isView(v);
+
 const isTyped = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView);
 const isBig = (v) => v instanceof BigInt64Array || v instanceof BigUint64Array;
 
@@ -72,7 +76,9 @@ export function resolve(fn, name, value, rec, heap, ints) {
   rec.off = -1;
   rec.kind = COPY;
   // The common cases first, with one type test each.
-  if (value instanceof Float32Array || value instanceof Int32Array || (isTyped(value) && !isBig(value))) {
+  // ArrayBuffer.isView, not instanceof alone: a Proxy of a typed array passes
+  // instanceof but throws on .length; it is not an array xent can read.
+  if (isTyped(value) && !isBig(value)) {
     rec.length = value.length;
     rec.src = value;
     // Reading .buffer of a small typed array makes V8 move it off its heap
@@ -340,9 +346,9 @@ function isShape(v) {
   if (n === 2) {
     const a = v[0];
     const b = v[1];
-    return a === (a >>> 0) && b === (b >>> 0);
+    return typeof a === 'number' && typeof b === 'number' && a === (a >>> 0) && b === (b >>> 0);
   }
-  return n === 1 && v[0] === (v[0] >>> 0);
+  return n === 1 && typeof v[0] === 'number' && v[0] === (v[0] >>> 0);
 }
 
 function notAnObject(fn, options) {
@@ -406,7 +412,7 @@ function readOut(fn, o, v) {
  */
 export function outTarget(fn, name, out, length, heap) {
   if (out === undefined) return 0;
-  if (out instanceof Float32Array) {
+  if (isF32(out)) {
     if (out.length !== length) throw rangeError(fn, `options.out.${name} must have length ${length}, got ${out.length}`);
     if (length <= SMALL) return -1;
     return out.buffer === heap.buffer ? out.byteOffset : -1;

@@ -8,7 +8,7 @@
 // and for every error. Used by index.js.
 
 import { ERROR_OFFSET, LOSS_OFFSET, MAX_BYTES, OPTIONS_OFFSET, Tensor, align } from './heap.js';
-import { COPY, FILL, HEAP, SMALL, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
+import { COPY, FILL, HEAP, SMALL, isF32, isI32, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
 import { fromStatus, rangeError, shapeString } from './errors.js';
 
 export const P = source();
@@ -258,12 +258,12 @@ export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred
   if (classes === 0) return null;
   const batch = total / classes;
   const labels = sparse ? batch : total;
-  if (!(sparse ? yTrue instanceof Int32Array : yTrue instanceof Float32Array) || yTrue.length !== labels) return null;
+  if (!(sparse ? isI32(yTrue) : isF32(yTrue)) || yTrue.length !== labels) return null;
   const lossesLen = elementwise ? total : batch;
   const outL = o.outLosses;
   const outG = o.outGrad;
-  if (outL !== undefined && !(outL instanceof Float32Array && outL.length === lossesLen)) return null;
-  if (outG !== undefined && !(outG instanceof Float32Array && outG.length === total)) return null;
+  if (outL !== undefined && !(isF32(outL) && outL.length === lossesLen)) return null;
+  if (outG !== undefined && !(isF32(outG) && outG.length === total)) return null;
   const gradient = o.gradient;
   const bP = align(total * 4);
   const bT = align(labels * 4);
@@ -328,7 +328,7 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   if (yTrue instanceof Tensor) {
     if (!live(yTrue, h, sparse ? 'int32' : 'float32') || yTrue.shape.length !== 1 || yTrue.size !== labels) return false;
     tPtr = yTrue.ptr;
-  } else if (!(sparse ? yTrue instanceof Int32Array : yTrue instanceof Float32Array) || yTrue.length !== labels || labels > SMALL) {
+  } else if (!(sparse ? isI32(yTrue) : isF32(yTrue)) || yTrue.length !== labels || labels > SMALL) {
     return false;
   }
   const lossesLen = elementwise ? total : batch;
@@ -379,7 +379,7 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
 // a live float32 tensor of n values (its address).
 function outMode(h, out, n) {
   if (out === undefined) return 0;
-  if (out instanceof Float32Array) return out.length === n && n <= SMALL ? -1 : null;
+  if (isF32(out)) return out.length === n && n <= SMALL ? -1 : null;
   return out instanceof Tensor && live(out, h, 'float32') && out.size === n ? out.ptr : null;
 }
 

@@ -9,7 +9,7 @@
 
 import { LOSS_EXPORTS, loadModule, simdSupported } from './load.js';
 import { Heap, Tensor, ERROR_OFFSET, INSPECTION_OFFSET, MAX_TENSOR_VALUES } from './heap.js';
-import { OPT, SMALL, checkShape, hasOwn, parseOptions, place, resolve, sizeOf } from './args.js';
+import { OPT, SMALL, checkShape, hasOwn, isF32, parseOptions, place, resolve, sizeOf } from './args.js';
 import { P, SHAPE, T, bytes, fail, kerasGeneral, nnGeneral, predClasses, reserveFor, small } from './call.js';
 import { describe, notInitialized, rangeError, shapeString, typeError } from './errors.js';
 import { classify } from './inspect-classify.js';
@@ -116,7 +116,7 @@ const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.gamma;
 function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
   const h = ready(fn);
   const o = parseOptions(fn, options, allowed);
-  if (yPred instanceof Float32Array && yPred.length <= SMALL) {
+  if (isF32(yPred) && yPred.length <= SMALL) {
     const r = small(fn, h, o, call, true, sparse, false, yTrue, yPred, undefined);
     if (r !== null) return r;
   }
@@ -151,7 +151,7 @@ function nn(fn, call, mode, labels, logits, posWeight, options) {
   const o = parseOptions(fn, options, NN);
   const sparse = mode === SPARSE_ROWS;
   const elementwise = mode === ELEMENTWISE;
-  if (logits instanceof Float32Array && logits.length <= SMALL) {
+  if (isF32(logits) && logits.length <= SMALL) {
     const r = small(fn, h, o, call, false, sparse, elementwise, labels, logits, posWeight);
     if (r !== null) return r;
   }
