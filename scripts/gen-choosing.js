@@ -29,7 +29,7 @@ export function render() {
   out.push('Three questions decide the loss: what the problem is, how the labels are encoded, and what the last layer of the model emits. '
     + `This page answers them for all ${PROBLEMS.length} x ${LABELS.length} x ${OUTPUTS.length} = ${TABLE.length} combinations, the wrong ones included, `
     + 'from the same table that `xent.recommend()`, `npx xent recommend` and the explorer read. '
-    + 'Semantics are those of Keras 3 on TensorFlow and of `tf.nn` (see the project\'s semantics notes).', '');
+    + 'Semantics are those of Keras 3 on TensorFlow and of `tf.nn` (see [semantics.md](semantics.md)).', '');
   out.push('- **binary**: two exclusive classes; **multiclass**: one of N exclusive classes; **multilabel**: any subset of N classes.');
   out.push('- Labels: ' + LABELS.map((l) => `**${l}**: ${NAMES[l]}`).join('; ') + '.');
   out.push('- Output: ' + OUTPUTS.map((o) => `**${o}**: ${NAMES[o]}`).join('; ') + '.', '');
