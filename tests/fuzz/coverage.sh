@@ -21,7 +21,7 @@ for exe in build/fuzz-cov/fuzz_xent_*; do
   fn="${fn#fuzz_}"
   dirs=("tests/fuzz/corpus/$fn")
   [ -d "build/fuzz/corpus/$fn" ] && dirs+=("build/fuzz/corpus/$fn")
-  LLVM_PROFILE_FILE="build/fuzz-cov/prof/$fn.profraw" "$exe" -runs=0 "${dirs[@]}" >/dev/null 2>&1
+  LLVM_PROFILE_FILE="build/fuzz-cov/prof/$fn.profraw" "$exe" -runs=0 -artifact_prefix=build/fuzz-cov/ "${dirs[@]}" >/dev/null 2>&1
   objects+=(-object "$exe")
 done
 "$profdata" merge -sparse -o build/fuzz-cov/merged.profdata build/fuzz-cov/prof/*.profraw
