@@ -47,7 +47,10 @@ export interface Tensor {
   free(): void;
 }
 
-/** Allocates a zeroed tensor in wasm memory (needs init()). */
+/**
+ * Allocates a zeroed tensor in wasm memory (needs init()). At most 536 870 896
+ * values (the module's memory is 2 GiB); more is a RangeError naming shape.
+ */
 export declare function tensor(shape: number | readonly number[], dtype?: 'float32' | 'int32'): Tensor;
 
 /** Wasm memory in use: its size, the scratch arena's high-water mark, the live tensors. */
@@ -67,7 +70,11 @@ export interface CommonOptions {
   gradient?: boolean;
   /** [batch, classes] (or [..., classes]) for flat inputs; a flat prediction without it is one example. */
   shape?: readonly number[];
-  /** Caller buffers for the outputs: a training loop then allocates nothing per step. */
+  /**
+   * Caller buffers for the outputs: a training loop then allocates nothing per step.
+   * They may share memory with the inputs or each other (out.grad = the logits
+   * tensor computes in place): the result equals that of separate buffers.
+   */
   out?: Out;
 }
 
