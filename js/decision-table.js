@@ -43,7 +43,8 @@ export const LOSSES = Object.freeze({
     keras: { className: 'BinaryCrossentropy', args: {} },
     tfnn: 'tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z)',
     tfnnNote: 'tf.nn has no op on probabilities: pass the pre-sigmoid values z.',
-    tfjs: 'tf.metrics.binaryCrossentropy(y, p)',
+    tfjs: 'tf.losses.logLoss(y, p)',
+    tfjsNote: 'tf.losses.logLoss is the reduced binary cross-entropy on probabilities; it adds epsilon 1e-7 inside the logs where Keras clips p to [1e-7, 1 - 1e-7], which differs only within 1e-7 of 0 or 1.',
     pytorch: 'nn.BCEWithLogitsLoss()',
     pytorchNote: 'Remove the final sigmoid from the model: nn.BCEWithLogitsLoss applies it inside, stably (nn.BCELoss on probabilities also works but clamps log at -100).',
     xent: { fn: 'binaryCrossentropy', options: { fromLogits: false } },
@@ -104,7 +105,8 @@ const w = (id, severity) => ({ id, severity });
 const alt = (loss, summary, extra = {}) => ({ loss, summary, ...extra });
 
 /* One row per problem x labels x output. Fields:
- *   verdict     'correct' (the declared setup works as is), 'works' (works,
+ *   verdict     (what recommend()'s rule, js/verdict.js, gives the bare row)
+ *               'correct' (the declared setup works as is), 'works' (works,
  *               with a caveat), 'mismatch' (silently trains something else:
  *               change the output), 'invalid' (cannot work as declared)
  *   loss        a LOSSES key; labelTransform a TRANSFORMS key or null
@@ -225,6 +227,7 @@ function multiclass(labels) {
   const P = sparse ? 'scce-probs' : 'cce-probs';
   const tr = labels === 'binary01' ? 'index' : null;
   const extra = labels === 'binary01' ? [contradicts('warning')] : [];
+  const fixLabels = labels === 'binary01' ? 'use class indices (integer labels) for more than two classes, or the binary setup (one logit and the 0/1 target) for two' : null;
   const other = sparse
     ? alt(labels === 'binary01' ? 'bce-logits' : 'cce-logits', labels === 'binary01'
       ? 'with only two classes: the binary setup, one logit and the 0/1 target'
@@ -251,7 +254,7 @@ function multiclass(labels) {
     why: 'A softmax over a single unit always outputs 1, so the loss is constant and nothing is learned; the last layer needs one unit per class.' } };
   return [
     row('multiclass', labels, 'logits', {
-      verdict: extra.length ? 'works' : 'correct', loss: L, labelTransform: tr, activation: LINC, units: 'C', warnings: extra,
+      verdict: extra.length ? 'mismatch' : 'correct', loss: L, labelTransform: tr, activation: LINC, units: 'C', warnings: extra, change: fixLabels,
       alternatives: other ? [other] : [], byUnits: oneUnit,
       why: `For ${kind.toLowerCase()} and one logit per class, the loss is ${lossName} computed from the logits, the stable form of softmax plus log.${softNote}`,
     }),
@@ -264,7 +267,7 @@ function multiclass(labels) {
       why: `Sigmoid outputs treat exclusive classes as independent yes/no questions, so their probabilities do not sum to 1. Exclusive classes call for a softmax over the classes and ${lossName}.`,
     }),
     row('multiclass', labels, 'softmax', {
-      verdict: extra.length ? 'works' : 'correct', loss: P, labelTransform: tr, activation: 'softmax, one unit per class', units: 'C',
+      verdict: extra.length ? 'mismatch' : 'correct', loss: P, labelTransform: tr, activation: 'softmax, one unit per class', units: 'C', change: fixLabels,
       warnings: [...extra, w('prefer-logits', 'info')],
       alternatives: [alt(L, 'drop the softmax and compute the loss from the logits (more stable)', { labelTransform: tr, activation: LINC }), ...(other ? [other] : [])],
       byUnits: oneUnit,

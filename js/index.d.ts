@@ -191,11 +191,22 @@ export interface Situation {
   hugeVocabulary?: boolean;
   paddingLabel?: number;
   denseTargets?: boolean;
-  /** Data to inspect instead of (or to check) the declared encodings; needs init(). */
+  /** Data to inspect instead of (or to check) the declared encodings; needs init().
+   *  Alone ({ yTrue, yPred }) it stands in for problem, labels and output. Flat
+   *  arrays of the same length are read as one prediction per example, [n, 1]. */
   yTrue?: Input;
   yPred?: Input;
   shape?: readonly number[];
+  /** What xent.inspect() returned for the data, given instead of yTrue/yPred:
+   *  the recommender checks the declared fields against it and fills the
+   *  undeclared ones from it. */
+  inspection?: Inspection;
 }
+
+/** 'correct' (no error, no warning, nothing to change), 'works' (after the
+ *  change named), 'mismatch' (a warning: trains, but not as intended),
+ *  'invalid' (an error). Decided from the warnings alone. */
+export type Verdict = 'correct' | 'works' | 'mismatch' | 'invalid';
 
 export interface Warning {
   id: string;
@@ -204,11 +215,19 @@ export interface Warning {
 }
 
 export interface Recommendation {
-  keras: { className: string; args: Record<string, unknown>; code: string };
-  tfnn: { code: string };
-  tfjs: { code: string };
+  /** `fit` and `note`: class weights for model.fit, when the situation is imbalanced. */
+  keras: { className: string; args: Record<string, unknown>; code: string; fit?: string; note?: string };
+  tfnn: { code: string; note?: string };
+  tfjs: { code: string; note?: string };
   pytorch: { code: string; note?: string };
-  xent: { fn: string; options: Record<string, unknown> };
+  xent: { fn: string; options: Record<string, unknown>; note?: string };
+  verdict: Verdict;
+  /** The verdict as a phrase ("is correct", "works, after one change: ..."). */
+  verdictText: string;
+  /** What to change (a sentence), or null. */
+  change: string | null;
+  /** How the recommender read situation.currentLoss, when one was given. */
+  currentLoss?: { text: string; recognised: boolean; kind: string };
   activation: string;
   explanation: string;
   alternatives: unknown[];

@@ -40,27 +40,27 @@ export function render() {
     'r.keras.code    // ' + recommend({ problem: 'multiclass', labels: 'integer', output: 'softmax', fromLogits: true }).keras.code,
     "r.warnings      // [{ id: 'double-activation', severity: 'error', message: ... }, ...]",
     '```', '');
-  out.push('```sh', 'npx xent recommend --problem multiclass --labels integer --output logits [--from-logits true|false] [--framework keras|tfnn|tfjs|pytorch]',
+  out.push('```sh', 'npx xent recommend --problem multiclass --labels integer --output logits [--from-logits | --no-from-logits] [--framework keras|tfnn|tfjs|pytorch]',
     '    [--current-loss LOSS] [--output-units N] [--num-classes N] [--label-range MIN,MAX] [--imbalanced] [--noisy-labels]',
     '    [--huge-vocabulary] [--padding-label N] [--dense-targets] [--json]', '```', '');
   out.push('Given data, `xent.recommend({ yTrue, yPred, ... })` (after `await xent.init()`) reads it with `xent.inspect` and names every place where it contradicts what was declared.', '');
   out.push('## The right loss, when the setup is right', '');
   out.push('| Problem | Labels | Output | Keras 3 | tf.nn | TF.js | PyTorch |', '|---|---|---|---|---|---|---|');
   for (const row of TABLE) {
-    if (row.verdict !== 'correct') continue;
     const r = recommend({ problem: row.problem, labels: row.labels, output: row.output });
+    if (r.verdict !== 'correct') continue;
     out.push(`| ${row.problem} | ${row.labels} | ${row.output} | ${code(r.keras.code)} | ${code(r.tfnn.code)} | ${code(r.tfjs.code)} | ${code(r.pytorch.code)} |`);
   }
   out.push('', 'Where the output is a probability, tf.nn has no op on probabilities: its column shows the op on the pre-activation values. '
     + 'PyTorch losses take logits: remove the last activation from the model.', '');
 
   out.push('## Every combination', '');
-  out.push('Verdicts: **correct** (works as declared), **works** (works, with a caveat), **mismatch** (trains silently, but something else: change the output), **invalid** (cannot work as declared: change what the row says).', '');
+  out.push('Verdicts, decided from the warnings alone: **invalid** (an error: a shape error, or a silent mistake such as a double activation), **mismatch** (a warning: trains, but not what was meant), **works** (after the change the row names), **correct** (nothing to change).', '');
   out.push('| # | Problem | Labels | Output | Verdict | Use (Keras 3) | Last layer | Warnings |', '|---|---|---|---|---|---|---|---|');
   TABLE.forEach((row, i) => {
     const r = recommend({ problem: row.problem, labels: row.labels, output: row.output });
     const ws = r.warnings.map((w) => `${w.id} (${w.severity})`).join(', ') || '-';
-    out.push(`| ${i + 1} | ${row.problem} | ${row.labels} | ${row.output} | ${row.verdict} | ${code(r.keras.code)} | ${cell(r.activation)} | ${ws} |`);
+    out.push(`| ${i + 1} | ${row.problem} | ${row.labels} | ${row.output} | ${r.verdict} | ${code(r.keras.code)} | ${cell(r.activation)} | ${ws} |`);
   });
   out.push('');
 

@@ -7,7 +7,7 @@
 // the curves and the training loop. Imported by xent-explorer.js, the panels
 // and the browser tests (which recompute the page's numbers with it in Node).
 
-import { units } from './state.js';
+import { liveSpec, labelsFor, situation, xentCall } from './story.js';
 
 // Model output from z, rounded to float32 like the tensor the loss would get.
 export function activate(output, z, n, u) {
@@ -47,79 +47,57 @@ export function chainToLogits(output, out, grad, n, u) {
   return gz;
 }
 
-// Which xent function and options the current setting amounts to.
+// Which xent function and options the current setting amounts to
+// (story.js decides; kept here under its old name for the panels).
 export function lossSpec(s) {
-  const fromLogits = s['from-logits'];
-  const o = { fromLogits };
-  const ls = s['label-smoothing'];
-  const cw = s['class-weight'].length ? s['class-weight'].slice() : null;
-  let fn;
-  if (s.labels === 'binary01' || s.labels === 'multihot') {
-    if (s.focal) {
-      fn = 'binaryFocalCrossentropy';
-      o.gamma = s.gamma;
-      o.alpha = s.alpha;
-      if (s['class-balancing']) o.applyClassBalancing = true;
-    } else if (s['pos-weight'] !== 1 && fromLogits) {
-      return { fn: 'weightedCrossEntropyWithLogits', posWeight: s['pos-weight'], options: {}, sparse: false };
-    } else {
-      fn = 'binaryCrossentropy';
-    }
-    if (ls > 0) o.labelSmoothing = ls;
-  } else if (s.labels === 'integer') {
-    fn = 'sparseCategoricalCrossentropy';
-    if (s['ignore-class'] >= 0) o.ignoreClass = s['ignore-class'];
-  } else {
-    fn = s.focal ? 'categoricalFocalCrossentropy' : 'categoricalCrossentropy';
-    if (s.focal) {
-      o.gamma = s.gamma;
-      o.alpha = s.alpha;
-    }
-    if (ls > 0) o.labelSmoothing = ls;
-  }
-  if (cw) o.classWeight = cw;
-  if (s.reduction !== 'sum_over_batch_size') o.reduction = s.reduction;
-  return { fn, options: o, sparse: fn === 'sparseCategoricalCrossentropy' };
+  const call = xentCall(liveSpec(s));
+  return { ...call, sparse: call.fn === 'sparseCategoricalCrossentropy' };
 }
+
+const js = (v) => (Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? `'${v}'` : String(v));
 
 // The call as a line of JS, for display.
 export function callText(spec) {
-  const opts = Object.entries(spec.options)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? `'${v}'` : v}`)
-    .join(', ');
   if (spec.fn === 'weightedCrossEntropyWithLogits') {
-    return `xent.weightedCrossEntropyWithLogits(yTrue, yPred, ${spec.posWeight})  // then the mean over classes and batch`;
+    const y = spec.labelSmoothing ? `yTrue * ${Number((1 - spec.labelSmoothing).toPrecision(12))} + ${Number((spec.labelSmoothing / 2).toPrecision(12))}` : 'yTrue';
+    return `xent.weightedCrossEntropyWithLogits(${y}, yPred, ${spec.posWeight})  // then the mean over classes, and the reduction over the batch`;
   }
+  const opts = Object.entries(spec.options).map(([k, v]) => `${k}: ${js(v)}`).join(', ');
   return `xent.${spec.fn}(yTrue, yPred, { ${opts} })`;
 }
 
-// Labels in the layout the loss function takes: int32 class indices for the
-// sparse loss, else a float32 [n, u] matrix.
+// The Keras call the Live example computes, as Python.
+export function kerasText(k) {
+  const py = (v) => (v === true ? 'True' : v === false ? 'False' : typeof v === 'string' ? `"${v}"` : String(v));
+  const args = Object.entries(k.args).map(([a, v]) => `${a}=${py(v)}`).join(', ');
+  return k.className ? `keras.losses.${k.className}(${args})` : `${k.op}(labels=y, logits=y_pred, ${args})  (Keras has no pos_weight)`;
+}
+
+// Labels in the layout the loss function takes.
 export function labelArray(s, targets, n) {
-  const u = units(s), C = s.classes;
-  if (s.labels === 'integer') return Int32Array.from(targets.slice(0, n));
-  const y = new Float32Array(n * u);
-  if (s.labels === 'onehot') {
-    for (let i = 0; i < n; i++) y[i * C + targets[i]] = 1;
-  } else {
-    for (let k = 0; k < n * u; k++) y[k] = targets[k];
-  }
-  return y;
+  return labelsFor(s, liveSpec(s), targets, n);
 }
 
 // Runs the setting on z [n, u] and targets (in the state's encoding).
-// `override` may change reduction or from-logits (the "flipped" comparison).
-// Returns { spec, out, losses, loss, grad, gradZ, wrt }.
+// `override` may change reduction or from-logits (the "flipped" comparison);
+// with `raw: true` z is the model output itself (pasted predictions) and no
+// activation is applied. Returns { spec, out, losses, loss, grad, gradZ, wrt }.
 export function evaluate(xent, s, z, targets, n, override = {}) {
-  const st = { ...s, ...override };
-  const u = units(st);
+  const { raw = false, ...patch } = override;
+  const st = { ...s, ...patch, batch: n };
+  const ls = liveSpec(st);
+  const u = ls.u;
   const spec = lossSpec(st);
-  const out = activate(st.output, z, n, u);
-  const yTrue = labelArray(st, targets, n);
+  const out = raw ? Float32Array.from(z) : activate(st.output, z, n, u);
+  const yTrue = labelsFor(st, ls, targets, n);
   let losses, loss, grad;
   if (spec.fn === 'weightedCrossEntropyWithLogits') {
     // tf.nn op, unreduced: per-example mean over the units, then the reduction.
-    const r = xent.weightedCrossEntropyWithLogits(yTrue, out, spec.posWeight, { gradient: true, shape: [n, u] });
+    const sm = spec.labelSmoothing;
+    // The smoothed labels exactly as the xent tab writes them (decimal constants).
+    const keep = Number((1 - sm).toPrecision(12)), add = Number((sm / 2).toPrecision(12));
+    const y = sm ? yTrue.map((v) => v * keep + add) : yTrue;
+    const r = xent.weightedCrossEntropyWithLogits(y, out, spec.posWeight, { gradient: true, shape: [n, u] });
     const div = st.reduction === 'sum' ? 1 : n;
     losses = new Float32Array(n);
     grad = new Float32Array(n * u);
@@ -138,25 +116,11 @@ export function evaluate(xent, s, z, targets, n, override = {}) {
     loss = r.loss;
     grad = r.grad;
   }
-  const gradZ = chainToLogits(st.output, out, grad, n, u);
-  return { spec, out, losses, loss, grad, gradZ, wrt: st['from-logits'] ? 'logits' : 'probabilities' };
+  const gradZ = raw ? Float64Array.from(grad) : chainToLogits(st.output, out, grad, n, u);
+  return { spec, live: ls, yTrue, out, losses, loss, grad, gradZ, wrt: st['from-logits'] ? 'logits' : 'probabilities' };
 }
 
-// The recommender's situation for a state: what the Choose panel declares.
-export function situation(s) {
-  const sit = {
-    problem: s.problem,
-    labels: s.labels,
-    output: s.output,
-    fromLogits: s['from-logits'],
-    numClasses: s.labels === 'binary01' ? 2 : s.classes,
-    outputUnits: units(s),
-  };
-  if (s['class-weight'].length || s['pos-weight'] !== 1 || s.focal) sit.imbalanced = true;
-  if (s['label-smoothing'] > 0) sit.noisyLabels = true;
-  if (s['ignore-class'] >= 0) sit.paddingLabel = s['ignore-class'];
-  return sit;
-}
+export { situation };
 
 // Numbers as shown: 7 significant digits, enough to compare with Keras' float32.
 export function fmt(v, digits = 7) {
@@ -164,7 +128,7 @@ export function fmt(v, digits = 7) {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Infinity';
   if (v === -Infinity) return '-Infinity';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (v === 0) return '0'; // -0 prints as 0: the sign of a zero says nothing here
   const a = Math.abs(v);
   if (a >= 1e7 || a < 1e-4) return v.toExponential(digits - 1).replace(/\.?0+e/, 'e');
   return String(Number(v.toPrecision(digits)));

@@ -224,14 +224,16 @@ export class XentExplorer extends HTMLElement {
     }
   }
 
-  // URL and live-region updates are slower than the numbers: debounced.
+  // The URL follows every render at once (a link copied right after an input
+  // shares that input); the live region is debounced so a screen reader is
+  // not flooded while a slider moves.
   _afterRender(s, rec, live) {
+    if (this.hasAttribute('sync-url')) {
+      const hash = toHash(s);
+      if (hash !== location.hash) history.replaceState(null, '', hash);
+    }
     clearTimeout(this._slow);
     this._slow = setTimeout(() => {
-      if (this.hasAttribute('sync-url')) {
-        const hash = toHash(s);
-        if (hash !== location.hash) history.replaceState(null, '', hash);
-      }
       const parts = [];
       if (live && live.loss !== undefined) parts.push(`Loss ${fmt(live.loss)}.`);
       const top = rec?.warnings?.[0];

@@ -16,6 +16,7 @@ import { serve } from '../../scripts/serve.js';
 import { fileURLToPath } from 'node:url';
 import * as xent from '../../js/index.js';
 import { recommend } from '../../js/recommend.js';
+import { tabsFor } from '../../web/panels/recommend.js';
 import { start, close7, readLive, settled } from './explorer-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -96,9 +97,17 @@ test('the recommendation shown is xent.recommend for the same situation, with it
       numClasses: c.labels === 'binary01' ? 2 : c.classes, outputUnits: units,
     });
     assert.equal(await el('[data-rec-class]').textContent(), expected.keras.code, JSON.stringify(c));
+    // The badge is recommend's verdict: never "correct" beside an error.
+    const badge = await el('[data-rec-verdict]').textContent();
+    assert.equal(badge, `your setup ${expected.verdictText}`, JSON.stringify(c));
+    if (expected.warnings.some((w) => w.severity === 'error')) assert.doesNotMatch(badge, /correct/);
+    // The tab is the program generated from the page's whole state.
     await el('[data-tab="pytorch"]').click();
     await settled(page);
-    assert.equal(await el('[data-rec-code]').textContent(), expected.pytorch.code);
+    const state = await page.evaluate(() => document.querySelector('xent-explorer').state);
+    const code = await el('[data-rec-code]').textContent();
+    assert.equal(code, tabsFor(xent, state).pytorch.code);
+    assert.match(code, new RegExp(`The page shows ${(await el('[data-loss]').textContent()).replace('.', '\\.')}`), 'the program names the loss the Live example shows');
     const shown = await el('[data-rec-warnings] [data-warning]').evaluateAll((ls) => ls.map((l) => l.dataset.warning));
     assert.deepEqual(shown, expected.warnings.map((w) => w.id), JSON.stringify(c));
     if (c.expect) {

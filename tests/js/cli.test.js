@@ -1,6 +1,8 @@
 // cli.test.js: the command line, bin/xent.js, spawned as users run it: valid
 // input prints the recommendation (lead framework first) and exits 0; invalid
-// input exits 2 with one line naming the bad flag.
+// input exits 2 with one line naming the bad flag (with a "did you mean" for
+// a misspelt one); the verdict is printed; --help goes to stdout with exit 0,
+// bare `xent` prints the usage to stderr and exits 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +26,7 @@ test('a valid situation prints the recommended code and exits 0', () => {
 });
 
 test('the chosen framework leads and the warnings are printed with their ids', () => {
-  const r = run(...BASE.slice(0, 5), '--output', 'softmax', '--from-logits', 'true', '--framework', 'pytorch',
+  const r = run(...BASE.slice(0, 5), '--output', 'softmax', '--from-logits', '--framework', 'pytorch',
     '--num-classes', '10', '--label-range', '1,10');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout.split('\n')[0], /^Recommended \(PyTorch\): nn\.CrossEntropyLoss\(\)/);
@@ -41,6 +43,68 @@ test('--json prints exactly what recommend() returns', () => {
   assert.deepEqual(JSON.parse(r.stdout), JSON.parse(JSON.stringify(want)));
 });
 
+test('the text output states the verdict, and a from_logits mistake is never called correct', () => {
+  const ok = run(...BASE, '--from-logits');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stdout.split('\n')[1], 'Verdict:     correct: your setup is correct');
+  for (const args of [[...BASE.slice(0, 5), '--output', 'softmax', '--from-logits'], [...BASE, '--no-from-logits'], [...BASE, '--from-logits=false']]) {
+    const r = run(...args);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout.split('\n')[1], /^Verdict: {5}invalid: your setup has a mistake/, args.join(' '));
+    assert.match(r.stdout, /\[error\] (double-activation|logits-treated-as-probabilities)/);
+    const json = JSON.parse(run(...args, '--json').stdout);
+    assert.equal(json.verdict, 'invalid');
+    assert.ok(json.warnings.some((w) => w.severity === 'error'));
+  }
+});
+
+test('--from-logits is a bare switch; --no-from-logits and --from-logits=false negate it', () => {
+  const yes = JSON.parse(run(...BASE, '--from-logits', '--json').stdout);
+  const no = JSON.parse(run(...BASE, '--no-from-logits', '--json').stdout);
+  const noEq = JSON.parse(run(...BASE, '--from-logits=false', '--json').stdout);
+  assert.deepEqual(yes, JSON.parse(JSON.stringify(recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', fromLogits: true }))));
+  assert.deepEqual(no, JSON.parse(JSON.stringify(recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', fromLogits: false }))));
+  assert.deepEqual(noEq, no);
+});
+
+test('a negative number after a flag is its value', () => {
+  const r = run(...BASE, '--padding-label', '-1', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).keras.code, 'keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)');
+});
+
+test('the TF.js code for binary probabilities is the reduced tf.losses.logLoss', () => {
+  const r = run('recommend', '--problem', 'binary', '--labels', 'binary01', '--output', 'sigmoid', '--framework', 'tfjs');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.split('\n')[0], 'Recommended (TF.js): tf.losses.logLoss(y, p)');
+  assert.doesNotMatch(r.stdout, /tf\.metrics\.binaryCrossentropy/);
+});
+
+test('bare xent prints the usage to stderr and exits 2; --help prints it to stdout and exits 0', () => {
+  const bare = run();
+  assert.equal(bare.status, 2);
+  assert.equal(bare.stdout, '');
+  assert.match(bare.stderr, /xent recommend --problem P --labels L --output O/);
+  assert.match(bare.stderr, /bare `xent` prints this help\s+to stderr and exits 2/);
+});
+
+test('a misspelt flag or command gets a "did you mean", a repeated flag is an error', () => {
+  const cases = [
+    [[...BASE, '--from_logits'], 'xent: unknown flag --from_logits (did you mean --from-logits?); see xent --help'],
+    [[...BASE, '--num-class', '3'], 'xent: unknown flag --num-class (did you mean --num-classes?); see xent --help'],
+    [['recomend', '--problem', 'binary'], 'xent: unknown command recomend (did you mean recommend?) (commands: recommend; see xent --help)'],
+    [[...BASE, '--problem', 'binary'], 'xent: --problem is given twice: give each flag once'],
+    [[...BASE, '--from-logits', '--no-from-logits'], 'xent: --from-logits and --no-from-logits are both given: give one'],
+    [[...BASE, '--json', '--json'], 'xent: --json is given twice: give each flag once'],
+  ];
+  for (const [args, line] of cases) {
+    const r = run(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `${line}\n`);
+  }
+});
+
 test('--help prints the usage and exits 0', () => {
   for (const args of [['--help'], ['-h'], ['recommend', '--help']]) {
     const r = run(...args);
@@ -55,7 +119,8 @@ test('invalid input exits 2 with one line naming the bad flag', () => {
     [['recommend', '--problem', 'multi', '--labels', 'integer', '--output', 'logits'], '--problem'],
     [['recommend', '--problem', 'binary', '--labels', 'ints', '--output', 'logits'], '--labels'],
     [['recommend', '--problem', 'binary', '--labels', 'integer', '--output', 'relu'], '--output'],
-    [[...BASE, '--from-logits', 'yes'], '--from-logits'],
+    [[...BASE, '--from-logits=yes'], '--from-logits'],
+    [[...BASE, 'stray'], 'stray'],
     [[...BASE, '--framework', 'jax'], '--framework'],
     [[...BASE, '--num-classes', 'ten'], '--num-classes'],
     [[...BASE, '--num-classes', '0'], '--num-classes'],

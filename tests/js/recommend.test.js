@@ -108,7 +108,7 @@ function checkCode(r, where) {
 function checkShape(r, where) {
   for (const k of ['keras', 'tfnn', 'tfjs', 'pytorch', 'xent', 'activation', 'explanation', 'alternatives', 'warnings']) assert.ok(k in r, `${where}: has ${k}`);
   const sentences = r.explanation.split(/(?<=[.!?])\s+(?=[A-Z])/).filter(Boolean);
-  assert.ok(sentences.length >= 2 && sentences.length <= 4, `${where}: explanation has 2-4 sentences, got ${sentences.length}: ${r.explanation}`);
+  assert.ok(sentences.length >= 2 && sentences.length <= 5, `${where}: explanation has 2-5 sentences, got ${sentences.length}: ${r.explanation}`);
   for (const w of r.warnings) {
     assert.ok(WARNINGS[w.id], `${where}: warning ${w.id} is catalogued`);
     assert.ok(['error', 'warning', 'info'].includes(w.severity));
@@ -269,13 +269,23 @@ test('the optional facts change the recommended call', () => {
   assert.equal(pad.keras.code, 'keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)');
   assert.equal(pad.pytorch.code, 'nn.CrossEntropyLoss(ignore_index=-1)');
   assert.equal(pad.xent.options.ignoreClass, -1);
-  const focal = recommend({ problem: 'binary', labels: 'binary01', output: 'logits', imbalanced: true });
-  assert.equal(focal.keras.code, 'keras.losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.25, gamma=2.0, from_logits=True)');
-  assert.deepEqual(focal.xent, { fn: 'binaryFocalCrossentropy', options: { fromLogits: true, applyClassBalancing: true, alpha: 0.25, gamma: 2 } });
-  assert.equal(focal.tfnn.code, 'tf.nn.weighted_cross_entropy_with_logits(labels=y, logits=z, pos_weight=n_neg / n_pos)');
+  // Imbalance keeps the loss the labels call for and weights the classes; focal loss is an alternative.
+  const imb = recommend({ problem: 'binary', labels: 'binary01', output: 'logits', imbalanced: true });
+  assert.equal(imb.keras.code, 'keras.losses.BinaryCrossentropy(from_logits=True)');
+  assert.equal(imb.keras.fit, 'model.fit(x, y, class_weight={0: 1.0, 1: n_neg / n_pos})');
+  assert.equal(imb.tfnn.code, 'tf.nn.weighted_cross_entropy_with_logits(labels=y, logits=z, pos_weight=n_neg / n_pos)');
+  assert.equal(imb.pytorch.code, 'nn.BCEWithLogitsLoss(pos_weight=torch.tensor([n_neg / n_pos]))');
+  assert.equal(imb.tfjs.code, 'tf.losses.sigmoidCrossEntropy(y, z, weights)');
+  assert.deepEqual(imb.xent, { fn: 'binaryCrossentropy', options: { fromLogits: true }, note: 'Add classWeight: [1, n_neg / n_pos] (one weight per class).' });
+  const focalAlt = imb.alternatives.find((a) => a.keras.className === 'BinaryFocalCrossentropy');
+  assert.ok(focalAlt, 'focal loss is offered as the alternative');
+  assert.match(focalAlt.summary, /alpha=0\.25 .* down-weights the rare positives/);
+  assert.match(imb.warnings.find((w) => w.id === 'imbalance').message, /keep the recommended loss .* alpha=0\.25 .* down-weights the rare positives/);
   const multiImb = recommend({ problem: 'multiclass', labels: 'onehot', output: 'softmax', imbalanced: true });
   assert.equal(multiImb.keras.className, 'CategoricalCrossentropy');
-  assert.ok(multiImb.alternatives.some((a) => a.keras.className === 'CategoricalFocalCrossentropy'));
+  assert.ok(multiImb.alternatives.some((a) => a.keras.className === 'CategoricalFocalCrossentropy' && /scales the loss and does not rebalance/.test(a.summary)));
+  assert.equal(multiImb.pytorch.code, 'nn.CrossEntropyLoss(weight=torch.tensor([w0, w1, ...]))');
+  assert.match(multiImb.pytorch.note, /divides by the sum of the weights/);
   assert.equal(recommend({ problem: 'binary', labels: 'integer', output: 'softmax', outputUnits: 1 }).verdict, 'invalid');
 });
 

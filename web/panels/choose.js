@@ -4,7 +4,7 @@
 // gamma/alpha, ignore class, reduction; docs/semantics.md §2.1). Reads and writes
 // the explorer state through ctx; called by xent-explorer.js.
 
-import { lossSpec } from '../model.js';
+import { optionRules } from '../story.js';
 
 const radios = (name, label, items) => `<fieldset class="radios" data-key="${name}" data-part="${name}">
   <legend>${label}</legend>
@@ -31,7 +31,7 @@ export function mountChoose(root, ctx) {
     </div>
     <details class="options" data-part="options"><summary>Options</summary>
       <div class="opt-grid">
-      <label data-opt="ls">Label smoothing <input type="range" min="0" max="0.5" step="0.05" data-key="label-smoothing"><output data-out="label-smoothing"></output></label>
+      <label data-opt="ls">Label smoothing <input type="range" min="0" max="1" step="0.05" data-key="label-smoothing"><output data-out="label-smoothing"></output></label>
       <label data-opt="cw">Class weights <input type="text" inputmode="decimal" placeholder="e.g. 1,3,1" data-key="class-weight" size="12"></label>
       <label data-opt="pw">pos_weight <input type="number" min="0.01" max="100" step="0.5" data-key="pos-weight"></label>
       <label data-opt="focal"><input type="checkbox" data-key="focal"> Focal loss</label>
@@ -99,26 +99,28 @@ export function mountChoose(root, ctx) {
       }
       q('[data-fl]').textContent = s['from-logits'] ? '=True' : '=False';
       for (const o of root.querySelectorAll('output[data-out]')) o.textContent = String(s[o.dataset.out]);
-      const binaryFamily = s.labels === 'binary01' || s.labels === 'multihot';
-      const spec = lossSpec(s);
+      // The same rules decide what the Live example applies (story.js).
+      const rules = optionRules(s);
       const why = [];
-      const enable = (opt, on, reason) => {
+      const enable = (opt, key) => {
+        const rule = rules[key];
         const label = q(`[data-opt="${opt}"]`);
-        for (const el of label.querySelectorAll('input, select')) el.disabled = !on;
-        label.classList.toggle('off', !on);
-        if (!on && reason) why.push(reason);
+        for (const el of label.querySelectorAll('input, select')) el.disabled = !rule.on;
+        label.classList.toggle('off', !rule.on);
+        if (!rule.on && !why.includes(rule.why) && !['gamma', 'alpha', 'class-balancing'].includes(key)) why.push(rule.why);
       };
-      q('[data-key="classes"]').disabled = s.labels === 'binary01' || s.problem === 'binary';
-      enable('ls', s.labels !== 'integer', 'Keras’ SparseCategoricalCrossentropy has no label_smoothing.');
-      enable('pw', binaryFamily && s['from-logits'] && !s.focal, !binaryFamily ? 'pos_weight is for 0/1 and multi-hot labels.'
-        : s.focal ? 'pos_weight and the focal loss are alternatives: turn focal off to use pos_weight.'
-          : 'pos_weight needs logits (tf.nn.weighted_cross_entropy_with_logits).');
-      enable('focal', s.labels !== 'integer', s.labels === 'integer' ? 'Keras has no sparse focal loss: one-hot encode the labels.' : '');
-      enable('gamma', s.focal && s.labels !== 'integer');
-      enable('alpha', s.focal && s.labels !== 'integer' && (!binaryFamily || s['class-balancing']));
-      enable('bal', s.focal && binaryFamily);
-      enable('ignore', s.labels === 'integer', 'ignore_class exists only for integer labels.');
-      enable('cw', spec.fn !== 'weightedCrossEntropyWithLogits');
+      // 0/1 labels have one output column: two classes, whatever was chosen before.
+      const classes = q('[data-key="classes"]');
+      classes.disabled = s.labels === 'binary01' || s.problem === 'binary';
+      if (s.labels === 'binary01') classes.value = '2';
+      enable('ls', 'label-smoothing');
+      enable('pw', 'pos-weight');
+      enable('focal', 'focal');
+      enable('gamma', 'gamma');
+      enable('alpha', 'alpha');
+      enable('bal', 'class-balancing');
+      enable('ignore', 'ignore-class');
+      enable('cw', 'class-weight');
       q('[data-why]').textContent = why.filter(Boolean).join(' ');
     },
   };

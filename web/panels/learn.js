@@ -89,7 +89,19 @@ function accuracy(s, z, data, u) {
 function newRun(s, override) {
   const u = units(s), r = rng(99);
   const W = new Float64Array(2 * u).map(() => 0.1 * normal(r));
-  return { W, b: new Float64Array(u), override, loss: [], acc: [] };
+  return { W, b: new Float64Array(u), override, loss: [], acc: [], grad: [] };
+}
+
+// The loss floor of a double activation (docs/semantics.md §7.2): a perfect
+// prediction pushed through a second softmax over C classes scores
+// log(e + C - 1) - 1; through a second sigmoid each element scores at least
+// log(1 + e^-1) = 0.3133. Null when the run is no double activation.
+export function doubleActivation(s, override = {}) {
+  const fl = override['from-logits'] ?? s['from-logits'];
+  if (!fl || s.output === 'logits') return null;
+  const u = units(s);
+  const floor = s.output === 'softmax' && u > 1 ? Math.log(Math.E + u - 1) - 1 : Math.log1p(Math.exp(-1));
+  return { activation: s.output, floor };
 }
 
 function step(xent, s, run, data) {
@@ -111,6 +123,27 @@ function step(xent, s, run, data) {
   }
   run.loss.push(r.loss);
   run.acc.push(accuracy(s, z, data, u));
+  let g = 0;
+  for (let k = 0; k < r.gradZ.length; k++) g += Math.abs(r.gradZ[k]);
+  run.grad.push(g / r.gradZ.length);
+}
+
+// Says what accuracy hides when one of the two runs applies its activation
+// twice: the loss floor it cannot go below, and how much smaller its
+// gradients are than the other run's (mean |d loss / d z| over the run).
+export function floorCaption(s, runs, n) {
+  const parts = [];
+  runs.forEach((run, k) => {
+    const d = doubleActivation(s, run.override);
+    if (!d) return;
+    const who = k === 0 ? 'Your setting' : 'The flipped setting';
+    const other = runs[1 - k];
+    const mean = (a) => a.reduce((x, y) => x + y, 0) / (a.length || 1);
+    const ratio = n ? mean(run.grad) / mean(other.grad) : NaN;
+    parts.push(`${who} applies the ${d.activation} twice (from_logits=True on ${d.activation} outputs): its loss can never go below ${fmt(d.floor, 4)}${d.activation === 'sigmoid' ? ' per element' : ''}` +
+      `${n ? `, and its gradients average ${fmt(ratio, 2)}× those of the ${k === 0 ? 'flipped' : 'matched'} setting` : ''}, so it learns more slowly and its probabilities stay soft even when the accuracy looks the same.`);
+  });
+  return parts.join(' ');
 }
 
 export function mountLearn(root, ctx) {
@@ -123,6 +156,7 @@ export function mountLearn(root, ctx) {
         <figcaption data-flip-caption></figcaption></figure>
       <div class="learn-chart" data-learn-chart></div>
     </div>
+    <p class="note" data-learn-floor role="note"></p>
     <details data-part="tables" class="table-wrap"><summary>Training as a table</summary><div data-learn-table></div></details>`;
   const q = (sel) => root.querySelector(sel);
   let key = '', data = null, runs = [], running = false, paused = false, raf = 0, s = null;
@@ -143,6 +177,8 @@ export function mountLearn(root, ctx) {
     draw();
     if (running) raf = requestAnimationFrame(frame);
   };
+  // After the last step the button offers a new run ("Train again"), never a
+  // "Continue" that silently starts over.
   const start = () => {
     if (runs[0].loss.length >= STEPS) reset();
     running = true;
@@ -165,7 +201,8 @@ export function mountLearn(root, ctx) {
 
   function draw() {
     const u = units(s);
-    q('[data-train]').textContent = running ? 'Pause' : runs[0].loss.length ? 'Continue' : 'Train';
+    const done = runs[0].loss.length >= STEPS;
+    q('[data-train]').textContent = running ? 'Pause' : done ? 'Train again' : runs[0].loss.length ? 'Continue' : 'Train';
     runs.forEach((run, k) => {
       drawRegions(q(`[data-canvas="${k}"]`), { X: data.X, cls: data.cls, n: data.n, u, multi: s.labels === 'multihot', W: run.W, b: run.b });
       const acc = run.acc.length ? run.acc[run.acc.length - 1] : null;
@@ -177,7 +214,8 @@ export function mountLearn(root, ctx) {
     q('[data-flip-caption]').textContent = `Flipped: ${flip.what}${accB}`;
     const n = runs[0].loss.length;
     q('[data-learn-status]').textContent = n
-      ? `step ${n}/${STEPS}: loss ${fmt(runs[0].loss[n - 1], 4)} (flipped ${fmt(runs[1].loss[n - 1], 4)})` : 'not trained yet';
+      ? `${done ? 'finished, ' : ''}step ${n}/${STEPS}: loss ${fmt(runs[0].loss[n - 1], 4)} (flipped ${fmt(runs[1].loss[n - 1], 4)})` : 'not trained yet';
+    q('[data-learn-floor]').textContent = floorCaption(s, runs, n);
     const shown = s.hide.includes('flip') ? runs.slice(0, 1) : runs;
     const series = shown.map((run, k) => ({ points: run.loss.map((v, i) => [i + 1, v]), cls: k, dashed: k === 1 }));
     q('[data-learn-chart]').innerHTML = lineChart({

@@ -7,16 +7,18 @@
 // (docs/semantics.md §4). Called by xent-explorer.js.
 
 import { units } from '../state.js';
-import { evaluate, callText, fmt } from '../model.js';
+import { evaluate, callText, kerasText, fmt } from '../model.js';
+import { kerasName } from '../story.js';
 import { makeSlider } from './slider.js';
 import { esc } from './recommend.js';
 
 const clip = (p) => Math.min(Math.max(p, 1e-7), 0.99999988);
 
-// The probabilities the loss actually works with, for display (float64).
-export function lossProbs(s, x, n, u) {
+// The probabilities the loss actually works with, for display (float64);
+// `family` is the loss family the page computes (story.js lossFamily).
+export function lossProbs(s, x, n, u, family) {
   const p = new Float64Array(n * u);
-  const sparseOrCat = s.labels !== 'binary01' && s.labels !== 'multihot';
+  const sparseOrCat = family !== 'binary';
   for (let i = 0; i < n; i++) {
     const row = Array.from(x.subarray(i * u, i * u + u));
     let q;
@@ -26,7 +28,7 @@ export function lossProbs(s, x, n, u) {
       const e = row.map((v) => Math.exp(v - m));
       const sum = e.reduce((a, b) => a + b, 0);
       q = e.map((v) => v / sum);
-    } else if (s.labels === 'integer') {
+    } else if (family === 'sparse') {
       const c = row.map(clip);
       const sum = c.reduce((a, b) => a + b, 0);
       q = c.map((v) => v / sum);
@@ -45,7 +47,7 @@ const short = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? String(Number(v.toPrecisi
 const RELEVANT = ['double-activation', 'logits-treated-as-probabilities', 'single-unit-softmax', 'softmax-on-multilabel', 'sigmoid-on-exclusive'];
 
 export function mountLive(root, ctx) {
-  root.innerHTML = `<p class="call">Loss: <code data-call></code></p>
+  root.innerHTML = `<p class="call">Loss: <code data-keras-call></code><br>xent: <code data-call></code></p>
     <p class="wrt" data-wrt></p>
     <ul class="warnings banner" data-part="warnings" data-banner></ul>
     <p class="legend" aria-hidden="true"><span class="key kz"></span> z, drag or use arrow keys
@@ -156,8 +158,9 @@ export function mountLive(root, ctx) {
         q('[data-call]').textContent = `error: ${e.message}`;
         return null;
       }
-      const probs = lossProbs(s, r.out, n, u);
+      const probs = lossProbs(s, r.out, n, u, r.live.family);
       q('[data-call]').textContent = callText(r.spec);
+      q('[data-keras-call]').textContent = kerasText(kerasName(r.live));
       q('[data-wrt]').innerHTML = `Gradient bars: <strong>d loss / d ${r.wrt === 'logits' ? 'logits' : 'probabilities'}</strong>
         (the loss input${s.output === 'logits' ? ' = z' : ` = ${s.output}(z)`}), of the reduced loss.`;
       q('[data-red]').textContent = r.spec.options.reduction || 'sum_over_batch_size';

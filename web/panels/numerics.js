@@ -53,27 +53,62 @@ export function rows(xent, z, y) {
   return out;
 }
 
+// Reads the logit box strictly: { value } or { error } (what is wrong and
+// what to type); values beyond the range the panel covers are clamped with a
+// note. An empty box is an error, not 0.
+export function readLogit(text) {
+  const t = String(text).trim();
+  if (!t) return { error: 'Type a number for z.' };
+  if (/^[+-]?\d+,\d+$/.test(t)) return { error: `"${t}" uses a decimal comma: write ${t.replace(',', '.')}.` };
+  const v = Number(t);
+  if (Number.isNaN(v)) return { error: `"${t}" is not a number.` };
+  if (!Number.isFinite(v) || Math.abs(v) > 1e30) {
+    return { value: v > 0 ? 1e30 : -1e30, note: `${t} is beyond ±1e30 (float32 ends at 3.4e38); shown at ${v > 0 ? '' : '-'}1e30.` };
+  }
+  return { value: v };
+}
+
 export function mountNumerics(root, ctx) {
-  root.innerHTML = `<div class="row"><label>Logit z <input type="text" inputmode="decimal" data-nz size="10"></label>
+  root.innerHTML = `<div class="row"><label>Logit z <input type="text" inputmode="decimal" data-nz size="10" aria-describedby="${ctx.id}-nz-msg"></label>
       <span class="presets">${PRESETS.map((v) => `<button type="button" data-preset="${v}">${v === 0 ? '0' : String(v).replace('e+', 'e')}</button>`).join('')}</span>
       <label>Label y <select data-ny><option value="1">1</option><option value="0">0</option></select></label></div>
+    <p class="error" id="${ctx.id}-nz-msg" data-nz-msg role="alert" hidden></p>
     <p class="note">A sigmoid layer in float32 outputs exactly 1 once z &gt; 17 and exactly 0 below z ≈ −88 (−104 with denormals). The naive formula then meets log(0) = −Infinity and 0·log(0) = NaN. Keras clips p to [1e-7, 1−2⁻²³]: finite, but the loss saturates at 16.118095 or 15.942385 and the gradient outside the clip is exactly 0, so training on a saturated example stops. From logits, nothing saturates: that is why from_logits=True is the stable choice.</p>
     <div class="table-wrap"><table data-ntable></table></div>`;
   const q = (sel) => root.querySelector(sel);
-  q('[data-nz]').addEventListener('change', (e) => {
-    const v = Number(e.target.value);
-    if (Number.isFinite(v)) ctx.set({ 'numeric-logit': v });
+  const box = q('[data-nz]'), msg = q('[data-nz-msg]');
+  const say = (text) => {
+    msg.hidden = !text;
+    msg.textContent = text;
+    box.setAttribute('aria-invalid', String(Boolean(text)));
+  };
+  box.addEventListener('change', (e) => {
+    const r = readLogit(e.target.value);
+    if (r.error) {
+      say(`${r.error} The table still shows z = ${fmt(ctx.state()['numeric-logit'])}.`);
+      return;
+    }
+    say(r.note || '');
+    ctx.set({ 'numeric-logit': r.value });
+    if (r.note) box.value = String(r.value);
   });
   q('[data-ny]').addEventListener('change', (e) => ctx.set({ 'numeric-label': Number(e.target.value) }));
   root.addEventListener('click', (e) => {
     const b = e.target.closest('[data-preset]');
-    if (b) ctx.set({ 'numeric-logit': Number(b.dataset.preset) });
+    if (b) {
+      say('');
+      ctx.set({ 'numeric-logit': Number(b.dataset.preset) });
+    }
   });
   let last = '';
   return {
     update(s) {
       const z = s['numeric-logit'], y = s['numeric-label'];
-      if (root.getRootNode().activeElement !== q('[data-nz]')) q('[data-nz]').value = String(z);
+      // Once the box has lost focus it shows the z the table shows again.
+      if (root.getRootNode().activeElement !== box && box.value !== String(z)) {
+        box.value = String(z);
+        say('');
+      }
       q('[data-ny]').value = String(y);
       const key = `${z}|${y}`;
       if (key === last) return null;

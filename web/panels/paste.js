@@ -15,13 +15,24 @@ const EXAMPLE_PREDS = `array([[ 0.1, -1.2,  2.3],
        [-0.2,  0.9,  0.4]], dtype=float32)`;
 
 // Shapes the pasted arrays into what the chosen loss takes: returns
-// { n, u, pred: Float32Array, targets (state encoding), labelShape }.
+// { n, u, pred: Float32Array, targets (state encoding), labelShape, labels,
+// reading }. One prediction per example with one label each (two 1-D arrays of
+// the same length, or [n, 1] predictions) is read as n examples with one
+// output column, whatever the Choose panel says: 0/1 labels and the binary
+// loss (`reading` says so).
 export function arrange(s, lab, pred) {
-  let [n, u] = pred.shape.length === 2 ? pred.shape : [0, 0];
-  if (pred.shape.length === 1) {
-    const scalarLabels = lab.shape.length === 1 && lab.shape[0] === pred.shape[0];
-    [n, u] = scalarLabels && s.labels === 'binary01' ? [pred.shape[0], 1] : [1, pred.shape[0]];
+  const flatLabels = lab.shape.length === 1 || (lab.shape.length === 2 && lab.shape[1] === 1);
+  const column = flatLabels && ((pred.shape.length === 1 && lab.shape[0] === pred.shape[0] && pred.shape[0] > 1) ||
+    (pred.shape.length === 2 && pred.shape[1] === 1 && lab.shape[0] === pred.shape[0]));
+  if (column) {
+    const n = lab.shape[0];
+    const bad = lab.values.find((v) => v !== 0 && v !== 1);
+    if (bad !== undefined) throw new Error(`one prediction per example takes 0/1 labels, but a label is ${bad}: paste the predictions as [batch, classes] for class indices`);
+    return { n, u: 1, pred: Float32Array.from(pred.values), targets: lab.values, labelShape: lab.shape, labels: 'binary01',
+      reading: `one prediction per example: read as ${n} examples with one output column and 0/1 labels (binary cross-entropy)` };
   }
+  let [n, u] = pred.shape.length === 2 ? pred.shape : [0, 0];
+  if (pred.shape.length === 1) [n, u] = [1, pred.shape[0]];
   if (pred.shape.length > 2 || n === 0) throw new Error(`predictions must be [batch, classes]; got shape [${pred.shape}]`);
   const rows = lab.shape.length === 2 && lab.shape[1] === 1 ? [lab.shape[0]] : lab.shape.length === 0 ? [1] : lab.shape;
   let targets;
@@ -35,7 +46,14 @@ export function arrange(s, lab, pred) {
       ? Array.from({ length: n }, (_, i) => { const r = lab.values.slice(i * u, i * u + u); return r.indexOf(Math.max(...r)); })
       : lab.values;
   }
-  return { n, u, pred: Float32Array.from(pred.values), targets, labelShape: lab.shape };
+  return { n, u, pred: Float32Array.from(pred.values), targets, labelShape: lab.shape, labels: s.labels, reading: '' };
+}
+
+// The shape inspect reads the predictions with (the same reading as arrange).
+export function inspectShape(lab, pred) {
+  const flatLabels = lab.shape.length === 1 || (lab.shape.length === 2 && lab.shape[1] === 1);
+  if (pred.shape.length === 1 && flatLabels && lab.shape[0] === pred.shape[0] && pred.shape[0] > 1) return [pred.shape[0], 1];
+  return pred.shape.length === 2 ? pred.shape : [1, pred.values.length];
 }
 
 export function mountPaste(root, ctx) {
@@ -73,20 +91,25 @@ export function mountPaste(root, ctx) {
       dirty = false;
       lastKey = key;
       const out = q('[data-paste-out]');
+      // A parse error clears the previous diagnosis: nothing may act on old arrays.
+      const failed = (html) => {
+        seen = null;
+        q('[data-seen]').innerHTML = '';
+        out.innerHTML = html;
+        return null;
+      };
       let lab, pred;
       try {
         lab = parseArray(q('[data-pl]').value);
       } catch (e) {
-        out.innerHTML = `<p class="error">Labels: ${esc(e.message)}</p>`;
-        return null;
+        return failed(`<p class="error">Labels: ${esc(e.message)}</p>`);
       }
       try {
         pred = parseArray(q('[data-pp]').value);
       } catch (e) {
-        out.innerHTML = `<p class="error">Predictions: ${esc(e.message)}</p>`;
-        return null;
+        return failed(`<p class="error">Predictions: ${esc(e.message)}</p>`);
       }
-      const shape = pred.shape.length === 2 ? pred.shape : [1, pred.values.length];
+      const shape = inspectShape(lab, pred);
       try {
         seen = ctx.xent.inspect(Float32Array.from(lab.values), Float32Array.from(pred.values), { shape });
         const range = seen.labelRange ? ` (values ${seen.labelRange.map((v) => fmt(v)).join(' to ')})` : '';
@@ -100,19 +123,19 @@ export function mountPaste(root, ctx) {
           ${clash.length ? `<p class="warn">Check: ${clash.join('; ')}. <button type="button" data-adopt>Use what inspect sees</button></p>` : '<p>That matches your choices.</p>'}`;
       } catch (e) {
         seen = null;
-        q('[data-seen]').innerHTML = `<p class="error">inspect: ${esc(e.message)}</p>`;
+        q('[data-seen]').innerHTML = `<p class="error">inspect: ${esc(e.message.replace(/^inspect: /, ''))}</p>`;
       }
       try {
         const a = arrange(s, lab, pred);
-        const st = { ...s, output: 'logits', batch: a.n, classes: Math.max(2, a.u) };
-        const r = evaluate(ctx.xent, st, a.pred, a.targets, a.n);
+        const st = { ...s, labels: a.labels, batch: a.n, classes: Math.max(2, a.u) };
+        const r = evaluate(ctx.xent, st, a.pred, a.targets, a.n, { raw: true });
         const head = `<tr><th scope="col">example</th><th scope="col">loss</th>${Array.from({ length: a.u }, (_, j) => `<th scope="col">grad ${j}</th>`).join('')}</tr>`;
         let body = '';
         for (let i = 0; i < a.n; i++) {
           body += `<tr><th scope="row">${i + 1}</th><td data-paste-losses="${i}">${fmt(r.losses[i])}</td>${Array.from({ length: a.u }, (_, j) =>
             `<td data-paste-grad="${i * a.u + j}">${fmt(r.grad[i * a.u + j])}</td>`).join('')}</tr>`;
         }
-        out.innerHTML = `<p>With your settings: <code>${esc(callText(r.spec))}</code></p>
+        out.innerHTML = `${a.reading ? `<p class="note" data-paste-reading>${esc(a.reading)}.</p>` : ''}<p>With your settings: <code>${esc(callText(r.spec))}</code></p>
           <p>Reduced loss: <output data-paste-loss>${fmt(r.loss)}</output>; gradient w.r.t. ${r.wrt}.</p>
           <div class="table-wrap"><table><caption>Per-example losses and gradients</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
         return r;

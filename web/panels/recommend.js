@@ -1,8 +1,15 @@
 // panels/recommend.js: the Recommended loss panel: xent.recommend's answer for
-// the Choose panel's situation: the Keras class in large type, the
-// last-layer activation, code tabs (Keras, tf.nn, TensorFlow.js, PyTorch,
-// xent) with a copy button, the explanation, alternatives and every warning.
-// Redraws only when the answer changes. Called by xent-explorer.js.
+// the Choose panel's situation: the Keras class in large type, the verdict
+// (recommend's, decided from its warnings), the last-layer activation, code
+// tabs (Keras, tf.nn, TensorFlow.js, PyTorch, xent; codegen.js: programs for
+// the Live example's loss with every option, printing the page's number)
+// with a copy button, the explanation, alternatives and every warning.
+// Redraws only when something shown changes. Called by xent-explorer.js.
+
+import { units } from '../state.js';
+import { story } from '../story.js';
+import { evaluate } from '../model.js';
+import { codeTabs } from '../codegen.js';
 
 const TABS = [
   ['keras', 'Keras'],
@@ -12,20 +19,15 @@ const TABS = [
   ['xent', 'xent'],
 ];
 
-const VERDICTS = { correct: 'correct', works: 'works, with a change noted below', mismatch: 'mismatched', invalid: 'will not run' };
-
 export const esc = (s) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-export function codeFor(rec, tab) {
-  if (!rec || rec.error) return '';
-  if (tab === 'xent') {
-    const x = rec.xent || {};
-    const opts = Object.entries({ ...(x.options || {}), gradient: true }).map(([k, v]) => `${k}: ${JSON.stringify(v).replace(/"/g, "'")}`);
-    return `import * as xent from 'xent';\nawait xent.init();\nconst { loss, grad } = xent.${x.fn}(yTrue, yPred, { ${opts.join(', ')} });`;
-  }
-  const c = rec[tab]?.code;
-  return c || `No ${TABS.find((t) => t[0] === tab)[1]} equivalent for this case.`;
+// The tabs for a state: programs for the Live example's loss and numbers.
+export function tabsFor(xent, s) {
+  const st = story(s);
+  const z = Float32Array.from(s.logits);
+  const r = evaluate(xent, s, z, s.targets, s.batch);
+  return codeTabs(st.spec, { z, y: r.yTrue, n: s.batch, u: units(s), loss: r.loss }, st.call, st.verdict);
 }
 
 function altText(a) {
@@ -49,6 +51,7 @@ export function mountRecommend(root, ctx) {
         <button type="button" class="copy" data-copy>Copy</button>
       </div>
       <p class="note" data-rec-note></p>
+      <p class="note" data-rec-fit></p>
     </div>
     <div data-part="explanation"><p data-rec-explanation></p>
       <div data-rec-alternatives></div></div>`;
@@ -91,7 +94,8 @@ export function mountRecommend(root, ctx) {
   let last = '';
   return {
     update(s, rec) {
-      const key = JSON.stringify(rec) + s.tab;
+      const tabs = rec.error ? null : tabsFor(ctx.xent, s);
+      const key = JSON.stringify([rec, tabs, s.tab]);
       if (key === last) return rec;
       last = key;
       for (const b of root.querySelectorAll('[data-tab]')) {
@@ -107,12 +111,13 @@ export function mountRecommend(root, ctx) {
       q('[data-rec-class]').textContent = rec.keras?.code || rec.keras?.className || '';
       q('[data-rec-class]').dataset.className = rec.keras?.className || '';
       const verdict = q('[data-rec-verdict]');
-      verdict.textContent = rec.verdict ? `your setup: ${VERDICTS[rec.verdict] || rec.verdict}` : '';
+      verdict.textContent = rec.verdict ? `your setup ${rec.verdictText}` : '';
       verdict.dataset.verdict = rec.verdict || '';
       q('[data-rec-activation]').innerHTML = rec.activation
         ? `Last layer activation: <strong>${esc(rec.activation)}</strong>` : '';
-      q('[data-rec-code]').textContent = codeFor(rec, s.tab);
-      q('[data-rec-note]').textContent = rec[s.tab]?.note || '';
+      q('[data-rec-code]').textContent = tabs[s.tab].code;
+      q('[data-rec-note]').textContent = tabs[s.tab].note || '';
+      q('[data-rec-fit]').textContent = rec.keras?.fit ? `Recommended for imbalance: ${rec.keras.fit}. ${rec.keras.note}` : '';
       q('[data-rec-explanation]').textContent = rec.explanation || '';
       const alts = rec.alternatives || [];
       q('[data-rec-alternatives]').innerHTML = alts.length
