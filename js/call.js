@@ -140,14 +140,17 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   weights(fn, o, batch, classes, !sparse, h);
   const lossesLen = elementwise ? total : batch;
   const wantGrad = o.gradient;
-  let lMode = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
-  let gMode = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
+  // Outputs that view wasm memory are written there by the kernel, short ones
+  // too (a view would be detached if the arena grows the memory).
+  const lMode = pinOut(o.outLosses, outTarget(fn, 'losses', o.outLosses, lossesLen, h), h);
+  const gMode = wantGrad ? pinOut(o.outGrad, outTarget(fn, 'grad', o.outGrad, total, h), h) : 0;
   // An output in wasm memory that overlaps an input the kernel reads in
-  // place (or the other output) is staged: the kernel writes the arena, and
-  // the result is copied to the output after the call, so an in-place call
-  // gives the same bits as a call with separate buffers.
-  const lStage = lMode > 0 && (readsInPlace(lMode, lossesLen) || overlaps(lMode, lossesLen, gMode, gMode > 0 ? total : 0)) ? lMode : 0;
-  const gStage = gMode > 0 && readsInPlace(gMode, total) ? gMode : 0;
+  // place is staged: the kernel writes the arena, and the result is copied to
+  // the output after the call, so an in-place call gives the same bits as a
+  // call with separate buffers. Where the two outputs overlap, the gradient
+  // is staged, so that it is written last.
+  const lStage = lMode > 0 && readsInPlace(lMode, lossesLen) ? lMode : 0;
+  const gStage = gMode > 0 && (readsInPlace(gMode, total) || overlaps(lMode, lossesLen, gMode, total)) ? gMode : 0;
   const bP = bytes(P);
   const bT = bytes(T);
   const bSW = bytes(SW);
@@ -159,8 +162,6 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
     pin(T, h);
     pin(SW, h);
     pin(CW, h);
-    lMode = pinOut(o.outLosses, lMode, h);
-    if (wantGrad) gMode = pinOut(o.outGrad, gMode, h);
   }
   let at = reserveFor(fn, h, need, predName, total);
   L.pPtr = place(fn, predName, P, h, at);
@@ -379,7 +380,7 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
 // a live float32 tensor of n values (its address).
 function outMode(h, out, n) {
   if (out === undefined) return 0;
-  if (isF32(out)) return out.length === n && n <= SMALL ? -1 : null;
+  if (isF32(out)) return out.length === n && n <= SMALL && out.buffer !== h.buffer ? -1 : null;
   return out instanceof Tensor && live(out, h, 'float32') && out.size === n ? out.ptr : null;
 }
 

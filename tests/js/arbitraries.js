@@ -141,10 +141,10 @@ export function optionsArb(shape, finite, nn = false) {
     fc.array(fc.oneof(fc.integer({ min: -2, max: 12 }), fc.double(), fc.constantFrom(2 ** 40, 2 ** 53, 1e300, 2.5, -0, NaN)), { maxLength: 3 }),
     fc.constantFrom([1n, 2n], 'shape', 7, [[2], [3]]),
   );
-  const out = fc.record({
-    losses: fc.oneof(fc.integer({ min: 0, max: 40 }).map((k) => new Float32Array(k)), fc.constant(new Float32Array(batch)), fc.constant(null), junk),
-    grad: fc.oneof(fc.integer({ min: 0, max: 40 }).map((k) => new Float32Array(k)), fc.constant(new Float32Array(size(shape))), fc.constant(null), junk),
-  }, { requiredKeys: [] });
+  // Outputs: every array form (tensors, offset and shared views, detached and
+  // proxied arrays, ...) of the right length or not, null, or junk.
+  const outArb = (n) => fc.oneof(arrayRecipe([n], true), fc.integer({ min: 0, max: 40 }).map((k) => new Float32Array(k)), fc.constant(null), junk);
+  const out = fc.record({ losses: outArb(batch), grad: outArb(size(shape)) }, { requiredKeys: [] });
   const record = fc.record({
     fromLogits: fc.oneof(fc.boolean(), junk),
     labelSmoothing: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double(), junk),
@@ -183,7 +183,14 @@ export function optionsArb(shape, finite, nn = false) {
 export function makeOptions(recipe, cleanup) {
   if (recipe === null || typeof recipe !== 'object' || !('r' in recipe)) return recipe;
   const o = {};
-  for (const [k, v] of Object.entries(recipe.r)) o[k] = k === 'out' && v ? { ...v } : make(v, cleanup);
+  for (const [k, v] of Object.entries(recipe.r)) {
+    if (k === 'out' && v !== null && typeof v === 'object' && !('form' in v)) {
+      o.out = {};
+      for (const [kk, vv] of Object.entries(v)) o.out[kk] = make(vv, cleanup);
+    } else {
+      o[k] = make(v, cleanup);
+    }
+  }
   switch (recipe.form) {
     case 'frozenOptions': return Object.freeze(o);
     case 'inheritedOptions': return Object.create(o);

@@ -149,7 +149,67 @@ function runOthers() {
   }), { seed: SEED, numRuns: RUNS });
 }
 
+// Outputs that share wasm memory with the inputs: the same bits as separate buffers.
+function runAliasing() {
+  const dense = LOSSES.filter(([, kind]) => kind === 'dense').map(([fn]) => fn);
+  const arb = fc.record({
+    fn: fc.constantFrom(...dense, 'sparseCategoricalCrossentropy', 'sparseSoftmaxCrossEntropyWithLogits'),
+    batch: fc.integer({ min: 1, max: 24 }),
+    classes: fc.integer({ min: 1, max: 12 }),
+    where: fc.constantFrom('grad=yPred', 'grad=yPred.data', 'losses=yTrue', 'grad=yTrue+1', 'losses=grad', 'losses=yPred'),
+    fromLogits: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 2 ** 30 }),
+  });
+  fc.assert(fc.property(arb, ({ fn, batch, classes, where, fromLogits, seed }) => {
+    const sparse = fn.startsWith('sparse');
+    const keras = /Crossentropy$/.test(fn);
+    const n = batch * classes;
+    let r = seed;
+    const next = () => ((r = (r * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pred = Float32Array.from({ length: n }, () => (fromLogits ? (next() - 0.5) * 8 : next()));
+    const labels = sparse ? Int32Array.from({ length: batch }, () => Math.floor(next() * classes)) : Float32Array.from({ length: n }, () => (next() < 0.3 ? 1 : next() * 0.2));
+    const base = keras ? { fromLogits, shape: [batch, classes] } : { shape: [batch, classes] };
+    const args = (yTrue, yPred, o) => (fn === 'weightedCrossEntropyWithLogits' ? [yTrue, yPred, 2.5, o] : [yTrue, yPred, o]);
+    const want = xent[fn](...args(labels, pred, { ...base, gradient: true }));
+    const lossesLen = want.losses.length;
+    // Inputs in wasm memory, with room for outputs laid over them.
+    const p = xent.tensor([n + 1]);
+    const t = xent.tensor([Math.max(sparse ? batch : n, lossesLen) + 1], sparse ? 'int32' : 'float32');
+    const g = xent.tensor([n]);
+    try {
+      p.data.set(pred);
+      t.data.set(labels);
+      const yPred = p.data.subarray(0, n);
+      const yTrue = t.data.subarray(0, labels.length);
+      const overF32 = (tensor, at, len) => new Float32Array(tensor.data.buffer, tensor.data.byteOffset + 4 * at, len);
+      const out = {
+        'grad=yPred': { grad: yPred },
+        'grad=yPred.data': { grad: overF32(p, 0, n) },
+        'losses=yTrue': { losses: overF32(t, 0, lossesLen), grad: g },
+        'grad=yTrue+1': sparse ? { grad: overF32(p, 1, n) } : { grad: overF32(t, 1, n) },
+        'losses=grad': { grad: g, losses: g.data.subarray(0, lossesLen) },
+        'losses=yPred': { losses: overF32(p, 0, lossesLen), grad: g },
+      }[where];
+      const got = xent[fn](...args(yTrue, yPred, { ...base, out }));
+      if (keras) assert.equal(got.loss, want.loss);
+      const bitsOf = (a) => Array.from(new Uint32Array(Float32Array.from(ArrayBuffer.isView(a) ? a : a.data).buffer));
+      assert.deepEqual(bitsOf(got.grad), bitsOf(want.grad), `${fn} ${where}: gradient`);
+      // Where losses and grad overlap, the gradient is written last.
+      if (where !== 'losses=grad') assert.deepEqual(bitsOf(got.losses), bitsOf(want.losses), `${fn} ${where}: losses`);
+    } finally {
+      p.free();
+      t.free();
+      g.free();
+    }
+  }), { seed: SEED, numRuns: 300 });
+}
+
 describe('arbitrary arguments give a result or a named TypeError/RangeError, and wasm memory stays flat', () => {
+  test('outputs that overlap the inputs in wasm memory give the bits of separate buffers', () => {
+    runAliasing();
+    assert.equal(xent.memoryStats().liveTensors, 0);
+  });
+
   test('every loss and tf.nn op', () => {
     runLosses();
     // Not vacuous: a good share of the calls ran the kernels and returned.
