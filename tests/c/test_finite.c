@@ -56,6 +56,20 @@ static void reproducers(void) {
   CHECK(xent_weighted_cross_entropy_with_logits(y4, z4, 1, 4, FLT_MAX, losses, grad, NULL) == XENT_OK, "weighted status");
   CHECK(all_finite(losses, 4) && all_finite(grad, 4), "weighted: losses %g %g %g %g", (double)losses[0], (double)losses[1],
         (double)losses[2], (double)losses[3]);
+  /* categorical_crossentropy from logits, labels near FLT_MAX, a row of weight
+   * 0 (found by the fuzz target): the float32 gradient pass once multiplied
+   * Inf by the zero scale. */
+  float y5[6] = {3e38f, FLT_MAX, 0, 1, 0, 0}, z5[6] = {1.26e30f, 3e38f, FLT_MAX, 1, 0, 1};
+  float sw5[2] = {0.0f, 1.0f};
+  xent_options o5 = XENT_OPTIONS_INIT;
+  o5.from_logits = 1;
+  for (int weighted = 0; weighted < 2; weighted++) {
+    o5.sample_weight = weighted ? sw5 : NULL;
+    CHECK(xent_categorical_crossentropy(y5, z5, 1, 6, &o5, losses, grad, &loss, NULL) == XENT_OK, "cce status");
+    CHECK(all_finite(grad, 6) && isfinite(loss), "cce labels 3e38, weight %d: grad %g %g", weighted ? 0 : 1,
+          (double)grad[0], (double)grad[1]);
+  }
+
   /* Logit 100: (1 - 2) 100 + l log1p(e^-100) with l = 1 + (q - 1) 2 saturated to FLT_MAX. */
   CHECK(check_close(losses[3], -100.0 + (double)FLT_MAX * log1p(exp(-100.0)), 1e-6, 0), "weighted logit 100: %g", (double)losses[3]);
 }

@@ -58,8 +58,11 @@ typedef xent_status (*inspect_fn)(const float *, size_t, const float *, size_t, 
     fprintf(stderr, "fuzz_xent %s: ", E->name);                        \
     fprintf(stderr, __VA_ARGS__);                                      \
     fprintf(stderr, " (batch %zu, classes %zu)\n", A.batch, A.classes); \
+    dump();                                                            \
     abort();                                                           \
   } while (0)
+
+static void dump(void);
 
 /* ---- Decoding ---------------------------------------------------------------- */
 
@@ -192,6 +195,30 @@ static void decode_data(reader *r) {
     int32_t bad[] = {-1, (int32_t)A.classes, INT32_MIN, INT32_MAX, A.opt.ignore_class};
     A.labels[i] = b < 236 ? (int32_t)(b % A.classes) : bad[b % 5];
   }
+}
+
+/* The decoded call, printed when a check fails, to turn a crash file into a test. */
+static void dump_floats(const char *name, const float *v, size_t n) {
+  if (!v) return;
+  fprintf(stderr, "  %s:", name);
+  for (size_t i = 0; i < n && i < 64; i++) fprintf(stderr, " %a", (double)v[i]);
+  fprintf(stderr, n > 64 ? " ...\n" : "\n");
+}
+
+static void dump(void) {
+  const xent_options *o = &A.opt;
+  fprintf(stderr, "  options%s: from_logits %d, label_smoothing %a, reduction %d, ignore %d/%d, alpha %a, gamma %a, balancing %d; pos_weight %a\n",
+          A.null_opt ? " (passed as NULL)" : "", o->from_logits, (double)o->label_smoothing, o->reduction,
+          o->has_ignore_class, o->ignore_class, (double)o->alpha, (double)o->gamma, o->apply_class_balancing,
+          (double)A.pos_weight);
+  if (!A.total) return;
+  dump_floats("y_pred", A.y_pred, A.total);
+  dump_floats("y_true", A.y_true, A.batch * A.label_cols);
+  fprintf(stderr, "  labels:");
+  for (size_t i = 0; i < A.batch && i < 64; i++) fprintf(stderr, " %d", A.labels[i]);
+  fprintf(stderr, "\n");
+  dump_floats("sample_weight", A.opt.sample_weight, A.batch);
+  dump_floats("class_weight", A.opt.class_weight, A.classes < 2 ? 2 : A.classes);
 }
 
 static int all_finite(const float *v, size_t n) {
