@@ -25,7 +25,7 @@ for exe in build/fuzz/fuzz_xent_*; do
     echo "fuzz: $fn failed; the input is in build/fuzz/crash-* (see $log)" >&2
     exit 1
   fi
-  runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")"
+  runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
   cov="$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)"
   total=$((total + ${runs:-0}))
   printf 'fuzz %-46s %9s runs  %s\n' "$fn" "${runs:-?}" "$cov"
