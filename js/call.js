@@ -338,9 +338,9 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   const gMode = gradient ? outMode(h, o.outGrad, total) : 0;
   if (lMode === null || gMode === null) return false;
   // Outputs that overlap the tensors read in place, or each other: prepare() stages them.
-  const inBytes = tPtr ? labels : 0;
-  if (lMode > 0 && (overlaps(lMode, lossesLen, yPred.ptr, total) || overlaps(lMode, lossesLen, tPtr, inBytes) || overlaps(lMode, lossesLen, gMode, gMode > 0 ? total : 0))) return false;
-  if (gMode > 0 && (overlaps(gMode, total, yPred.ptr, total) || overlaps(gMode, total, tPtr, inBytes))) return false;
+  const tValues = tPtr ? labels : 0;
+  if (lMode > 0 && (overlaps(lMode, lossesLen, yPred.ptr, total) || overlaps(lMode, lossesLen, tPtr, tValues) || overlaps(lMode, lossesLen, gMode, gMode > 0 ? total : 0))) return false;
+  if (gMode > 0 && (overlaps(gMode, total, yPred.ptr, total) || overlaps(gMode, total, tPtr, tValues))) return false;
   const bT = tPtr ? 0 : align(labels * 4);
   const bL = lMode > 0 ? 0 : align(lossesLen * 4);
   const bG = gradient && gMode <= 0 ? align(total * 4) : 0;
