@@ -475,8 +475,7 @@ function targets(results) {
 
 function printTargets(list) {
   if (!list.length) return;
-  console.log('
-Targets');
+  console.log('\nTargets');
   const head = ['', 'measure', 'median', 'goal', 'met', 'by min', 'detail (medians)'];
   const body = list.map((t) => [t.workload, t.what, t.value.toPrecision(3), t.goal, t.met ? 'yes' : 'NO', t.byMin.toPrecision(3), t.detail]);
   console.log(table([head, ...body], (c) => c === 2 || c === 5));

@@ -37,6 +37,7 @@ What you have now (to check for mistakes):
 Facts about the data:
   --imbalanced         some classes are much rarer than others
   --noisy-labels       some labels are wrong
+  --distillation       the targets come from a teacher model's logits
   --huge-vocabulary    tens of thousands of classes or more
   --padding-label N    a label value to ignore (padding tokens, void pixels)
   --dense-targets      per-pixel or per-token labels
@@ -68,6 +69,7 @@ const FLAGS = {
   'label-range': ['labelRange', 'range'],
   imbalanced: ['imbalanced', 'switch'],
   'noisy-labels': ['noisyLabels', 'switch'],
+  distillation: ['distillation', 'switch'],
   'huge-vocabulary': ['hugeVocabulary', 'switch'],
   'padding-label': ['paddingLabel', 'int'],
   'dense-targets': ['denseTargets', 'switch'],

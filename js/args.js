@@ -234,10 +234,19 @@ export const OPT = {
   gradient: 512,
   shape: 1024,
   out: 2048,
+  mask: 4096,
+  q: 8192,
+  epsilon: 16384,
+  temperature: 32768,
+  alphaPerClass: 65536, // internal: `alpha` may be a list (categorical focal)
 };
-const NAMES = Object.keys(OPT);
+const NAMES = Object.keys(OPT).filter((n) => n !== 'alphaPerClass');
 
 export const REDUCTIONS = ['sum_over_batch_size', 'sum', 'none', 'mean_with_sample_weight'];
+// Keras 3 also accepts 'mean' (the same as 'sum_over_batch_size') and None
+// (null here: the same as 'none'), docs/semantics.md section 2.8.
+const REDUCTION_CODES = { sum_over_batch_size: 0, mean: 0, sum: 1, none: 2, mean_with_sample_weight: 3 };
+const REDUCTION_LIST = "'sum_over_batch_size', 'sum', 'none', 'mean_with_sample_weight', 'mean' or null";
 
 /** The parsed options of one call (one shared record: calls do not nest). */
 export const opts = {
@@ -254,7 +263,26 @@ export const opts = {
   shape: undefined,
   outLosses: undefined,
   outGrad: undefined,
+  // The options few calls set; `rare` says one of them was, so that
+  // parseOptions resets them only then (and stays small enough to inline).
+  rare: false,
+  mask: undefined,
+  alphaPerClass: undefined,
+  posWeightPerClass: undefined,
+  q: 0.5,
+  epsilon: 2,
+  temperature: 3,
 };
+
+function clearRare(o) {
+  o.rare = false;
+  o.mask = undefined;
+  o.alphaPerClass = undefined;
+  o.posWeightPerClass = undefined;
+  o.q = 0.5;
+  o.epsilon = 2;
+  o.temperature = 3;
+}
 
 function bool(fn, name, v) {
   if (typeof v !== 'boolean') throw typeError(fn, `options.${name} must be true or false, got ${describe(v)}`);
@@ -298,6 +326,7 @@ export function parseOptions(fn, options, allowed) {
   o.shape = undefined;
   o.outLosses = undefined;
   o.outGrad = undefined;
+  if (o.rare) clearRare(o);
   if (options === undefined || options === null) return o;
   if (typeof options !== 'object' || Array.isArray(options) || isTyped(options)) throw notAnObject(fn, options);
   for (const key in options) {
@@ -330,7 +359,7 @@ export function parseOptions(fn, options, allowed) {
       default:
         bit = OPT[key];
         if (bit === undefined || !(allowed & bit)) throw unknown(fn, key, allowed);
-        if (v !== undefined) slowOption(fn, o, key, v);
+        if (v !== undefined) slowOption(fn, o, key, v, allowed);
     }
     if (!(allowed & bit)) throw unknown(fn, key, allowed);
   }
@@ -355,18 +384,41 @@ function notAnObject(fn, options) {
   return typeError(fn, `options must be an object such as { fromLogits: true }, got ${describe(options)}`);
 }
 
-function slowOption(fn, o, key, v) {
+function slowOption(fn, o, key, v, allowed) {
+  o.rare = true;
   switch (key) {
       case 'labelSmoothing':
         o.labelSmoothing = unit(fn, key, v);
         break;
       case 'reduction': {
-        if (typeof v !== 'string') throw typeError(fn, `options.reduction must be a string, one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}; got ${describe(v)}`);
-        const r = REDUCTIONS.indexOf(v);
-        if (r < 0) throw rangeError(fn, `options.reduction must be one of ${REDUCTIONS.map((x) => `'${x}'`).join(', ')}; got '${v}'`);
+        if (v === null) {
+          o.reduction = 2;
+          break;
+        }
+        if (typeof v !== 'string') throw typeError(fn, `options.reduction must be a string, one of ${REDUCTION_LIST}; got ${describe(v)}`);
+        const r = Object.hasOwn(REDUCTION_CODES, v) ? REDUCTION_CODES[v] : -1;
+        if (r < 0) throw rangeError(fn, `options.reduction must be one of ${REDUCTION_LIST}; got '${v}'`);
         o.reduction = r;
         break;
       }
+      case 'mask':
+        o.mask = v === null ? undefined : v;
+        break;
+      case 'q':
+        if (typeof v !== 'number') throw typeError(fn, `options.q must be a number, got ${describe(v)}`);
+        if (!(v > 0 && v <= 1)) throw rangeError(fn, `options.q must be in (0, 1], got ${v}`);
+        o.q = v;
+        break;
+      case 'epsilon':
+        if (typeof v !== 'number') throw typeError(fn, `options.epsilon must be a number, got ${describe(v)}`);
+        if (!(Math.abs(v) <= 3.4028234663852886e38)) throw rangeError(fn, `options.epsilon must be a finite number, got ${v}`);
+        o.epsilon = v;
+        break;
+      case 'temperature':
+        if (typeof v !== 'number') throw typeError(fn, `options.temperature must be a number, got ${describe(v)}`);
+        if (!(v > 0 && v <= 3.4028234663852886e38)) throw rangeError(fn, `options.temperature must be a finite number > 0, got ${v}`);
+        o.temperature = v;
+        break;
       case 'sampleWeight':
         o.sampleWeight = v;
         break;
@@ -380,6 +432,11 @@ function slowOption(fn, o, key, v) {
         o.ignoreClass = v;
         break;
       case 'alpha':
+        if (typeof v !== 'number' && (Array.isArray(v) || isTyped(v)) && allowed & OPT.alphaPerClass) {
+          o.alphaPerClass = v;
+          break;
+        }
+        if (typeof v !== 'number' && allowed & OPT.alphaPerClass) throw typeError(fn, `options.alpha must be a number or an array with one number per class, got ${describe(v)}`);
         o.alpha = unit(fn, key, v);
         break;
       case 'gamma':

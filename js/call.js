@@ -10,11 +10,10 @@
 import { ERROR_OFFSET, LOSS_OFFSET, MAX_BYTES, OPTIONS_OFFSET, Tensor, align } from './heap.js';
 import { COPY, FILL, HEAP, SMALL, isF32, isI32, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
 import { fromStatus, rangeError, shapeString } from './errors.js';
+import { AL, CW, SW, W, weights } from './weights.js';
 
 export const P = source();
 export const T = source();
-const SW = source();
-const CW = source();
 const ONE_LABEL = [0];
 
 const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -68,28 +67,6 @@ function checkSparseLabels(fn, trueName, predName, batch, total) {
   }
 }
 
-function weights(fn, o, batch, classes, dense, h) {
-  SW.kind = -1;
-  CW.kind = -1;
-  if (o.sampleWeight !== undefined) {
-    if (typeof o.sampleWeight === 'number') {
-      SW.kind = FILL;
-      SW.src = o.sampleWeight;
-      SW.length = batch;
-    } else {
-      resolve(fn, 'options.sampleWeight', o.sampleWeight, SW, h, false);
-      if (SW.length !== batch) throw rangeError(fn, `options.sampleWeight has ${SW.length} values but the batch has ${batch} examples`);
-    }
-  }
-  if (o.classWeight !== undefined) {
-    resolve(fn, 'options.classWeight', o.classWeight, CW, h, false);
-    const need = dense && classes === 1 ? 2 : classes;
-    if (CW.length !== need) {
-      throw rangeError(fn, `options.classWeight has ${CW.length} values but needs ${need}, one per class${need !== classes ? ' (a single-column binary problem has the classes 0 and 1)' : ''}`);
-    }
-  }
-}
-
 export const bytes = (rec) => (rec.kind === COPY || rec.kind === FILL ? align(rec.length * 4) : 0);
 
 export function fail(fn, h, status, classes) {
@@ -123,7 +100,26 @@ function output(f32, mode, ptr, out, n) {
 // The shared first half of a call: argument checks, where the outputs go, the
 // arena layout and the copies. Leaves the addresses in L (one record: calls
 // do not nest).
-const L = { batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0, lStage: 0, gStage: 0 };
+const L = {
+  batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0, lStage: 0, gStage: 0,
+  mPtr: 0, aPtr: 0, repeat: 0, lossesShape: null, scalarResult: false,
+};
+
+// The shape of `losses`: the prediction's shape without its class axis (one
+// value per example; [] for a 1-D prediction, one example, a Keras scalar), or
+// all of it for the elementwise tf.nn ops. Frozen, so that the common shapes
+// ([] and [batch]) are shared between calls instead of allocated by each.
+const NO_AXES = Object.freeze([]);
+let oneAxis = Object.freeze([1]);
+function lossesShapeOf(shape, total, elementwise) {
+  if (elementwise) return Object.freeze(shape === null || shape === undefined ? [total] : shape.slice());
+  if (shape === null || shape === undefined || shape.length === 1) return NO_AXES;
+  if (shape.length === 2) {
+    if (oneAxis[0] !== shape[0]) oneAxis = Object.freeze([shape[0]]);
+    return oneAxis;
+  }
+  return Object.freeze(shape.slice(0, -1));
+}
 
 function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise) {
   resolve(fn, predName, yPred, P, h, false);
@@ -137,7 +133,10 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   const batch = total / classes;
   if (sparse) checkSparseLabels(fn, trueName, predName, batch, total);
   else checkDenseLabels(fn, trueName, predName, total);
-  weights(fn, o, batch, classes, !sparse, h);
+  weights(fn, o, batch, classes, !sparse, h, lossesShapeOf(SHAPE, total, elementwise));
+  L.repeat = W.repeat;
+  L.lossesShape = W.lossesShape;
+  L.scalarResult = W.scalarResult;
   const lossesLen = elementwise ? total : batch;
   const wantGrad = o.gradient;
   // Outputs that view wasm memory are written there by the kernel, short ones
@@ -155,13 +154,16 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   const bT = bytes(T);
   const bSW = bytes(SW);
   const bCW = bytes(CW);
+  const bAL = bytes(AL);
+  const bM = W.mask === null ? 0 : align(batch);
   const bL = lMode > 0 && !lStage ? 0 : align(lossesLen * 4);
-  const need = bP + bT + bSW + bCW + bL + (wantGrad && (gMode <= 0 || gStage) ? align(total * 4) : 0);
+  const need = bP + bT + bSW + bCW + bAL + bM + bL + (wantGrad && (gMode <= 0 || gStage) ? align(total * 4) : 0);
   if (need > h.arenaBytes) {
     pin(P, h);
     pin(T, h);
     pin(SW, h);
     pin(CW, h);
+    pin(AL, h);
   }
   let at = reserveFor(fn, h, need, predName, total);
   L.pPtr = place(fn, predName, P, h, at);
@@ -172,6 +174,14 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   at += bSW;
   L.cwPtr = CW.kind === -1 ? 0 : place(fn, 'options.classWeight', CW, h, at);
   at += bCW;
+  L.aPtr = AL.kind === -1 ? 0 : place(fn, 'options.alpha', AL, h, at);
+  at += bAL;
+  L.mPtr = 0;
+  if (W.mask !== null) {
+    h.u8.set(W.mask, at);
+    L.mPtr = at;
+  }
+  at += bM;
   L.lPtr = lMode > 0 && !lStage ? lMode : at;
   at += bL;
   L.gPtr = !wantGrad ? 0 : gMode > 0 && !gStage ? gMode : at;
@@ -186,10 +196,17 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
 }
 
 /** The rest of a Keras loss call when small() declined it: layout, call, outputs. */
-export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred) {
-  if (!(yPred instanceof Tensor && zeroCopy(h, o, yTrue, yPred, sparse, false))) prepare(fn, h, o, 'yTrue', 'yPred', yTrue, yPred, sparse, false);
+export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred, trueName = 'yTrue', predName = 'yPred') {
+  if (!(yPred instanceof Tensor && zeroCopy(h, o, yTrue, yPred, sparse, false))) prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, false);
   writeOptions(h, o, L.swPtr, L.cwPtr);
   const fixed = h.fixed;
+  const w = (fixed + OPTIONS_OFFSET) >> 2;
+  h.i32[w + 10] = L.mPtr;
+  h.i32[w + 11] = L.aPtr;
+  h.i32[w + 12] = L.repeat;
+  // A scalar loss (1-D prediction) times a scalar weight: Keras' reduce_values
+  // returns it as it is, for every reduction.
+  if (L.scalarResult && o.reduction !== 2) h.i32[w + 2] = 1;
   const status = h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, fixed + OPTIONS_OFFSET, L.lPtr, L.gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
   if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
@@ -197,6 +214,7 @@ export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred) {
   return {
     loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2],
     losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.batch),
+    lossesShape: L.lossesShape,
     grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
   };
 }
@@ -207,12 +225,13 @@ export function nnGeneral(fn, h, o, call, sparse, elementwise, labels, logits, p
   const err = h.fixed + ERROR_OFFSET;
   const status = posWeight === undefined
     ? h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, L.lPtr, L.gPtr, err)
-    : h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, posWeight, L.lPtr, L.gPtr, err);
+    : h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, o.posWeightPerClass !== undefined ? L.aPtr : posWeight, L.lPtr, L.gPtr, err);
   if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
   if (L.lStage || L.gStage) unstage(f32);
   return {
     losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.lossesLen),
+    lossesShape: L.lossesShape,
     grad: o.gradient ? output(f32, L.gMode, L.gPtr, o.outGrad, L.total) : undefined,
   };
 }
@@ -232,6 +251,12 @@ function writeOptions(h, o, swPtr, cwPtr) {
   i32[w + 7] = o.applyClassBalancing ? 1 : 0;
   i32[w + 8] = swPtr;
   i32[w + 9] = cwPtr;
+  i32[w + 10] = 0; // mask
+  i32[w + 11] = 0; // alpha_per_class
+  i32[w + 12] = 0; // sample_weight_repeat
+  f32[w + 13] = o.q;
+  f32[w + 14] = o.epsilon;
+  f32[w + 15] = o.temperature;
 }
 
 // The whole of a small call (the live page's) in one function: a
@@ -244,7 +269,7 @@ function writeOptions(h, o, swPtr, cwPtr) {
 // layout and copies are prepare()'s, with locals for L and loops for the
 // source records; nothing is allocated but the result.
 export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred, posWeight) {
-  if (o.sampleWeight !== undefined || o.classWeight !== undefined) return null;
+  if (o.sampleWeight !== undefined || o.classWeight !== undefined || o.mask !== undefined || o.alphaPerClass !== undefined || o.posWeightPerClass !== undefined) return null;
   const total = yPred.length;
   let classes = total;
   const shape = o.shape;
@@ -306,8 +331,9 @@ export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred
     base = gPtr >> 2;
     for (let i = 0; i < total; i++) grad[i] = f32[base + i];
   }
-  if (!isKeras) return { losses, grad };
-  return { loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2], losses, grad };
+  const lossesShape = lossesShapeOf(shape, total, elementwise);
+  if (!isKeras) return { losses, lossesShape, grad };
+  return { loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2], losses, lossesShape, grad };
 }
 
 // A call on tensors (the zero-copy path), laid out without prepare(): a live
@@ -319,7 +345,7 @@ export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred
 // error included, it returns false before writing a byte and prepare() takes
 // the call.
 function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
-  if (o.shape !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || !live(yPred, h, 'float32')) return false;
+  if (o.shape !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || o.mask !== undefined || o.alphaPerClass !== undefined || o.posWeightPerClass !== undefined || !live(yPred, h, 'float32')) return false;
   const total = yPred.size;
   const classes = yPred.shape[yPred.shape.length - 1];
   if (classes === 0) return false;
@@ -362,6 +388,11 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   L.tPtr = tPtr;
   L.swPtr = 0;
   L.cwPtr = 0;
+  L.mPtr = 0;
+  L.aPtr = 0;
+  L.repeat = 0;
+  L.scalarResult = false;
+  L.lossesShape = lossesShapeOf(yPred.shape, total, elementwise);
   L.lPtr = lMode > 0 ? lMode : at + bT;
   L.gPtr = !gradient ? 0 : gMode > 0 ? gMode : at + bT + bL;
   L.lMode = lMode;
@@ -394,7 +425,8 @@ const overlaps = (a, n, b, m) => a > 0 && b > 0 && n > 0 && m > 0 && a < b + m *
 // in place (a tensor, or a long Float32Array/Int32Array view of wasm memory).
 function readsInPlace(a, n) {
   return (P.kind === HEAP && overlaps(a, n, P.ptr, P.length)) || (T.kind === HEAP && overlaps(a, n, T.ptr, T.length)) ||
-    (SW.kind === HEAP && overlaps(a, n, SW.ptr, SW.length)) || (CW.kind === HEAP && overlaps(a, n, CW.ptr, CW.length));
+    (SW.kind === HEAP && overlaps(a, n, SW.ptr, SW.length)) || (CW.kind === HEAP && overlaps(a, n, CW.ptr, CW.length)) ||
+    (AL.kind === HEAP && overlaps(a, n, AL.ptr, AL.length));
 }
 
 // Copies staged outputs from the arena to the caller's buffers in wasm memory.

@@ -99,6 +99,10 @@ const C_ARG_NAMES = {
   alpha: 'options.alpha',
   gamma: 'options.gamma',
   pos_weight: 'posWeight',
+  q: 'options.q',
+  epsilon: 'options.epsilon',
+  temperature: 'options.temperature',
+  alpha_per_class: 'options.alpha',
   classes: 'the number of classes',
   batch: 'the batch size',
 };

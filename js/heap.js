@@ -16,11 +16,11 @@ export const MAX_BYTES = 2 ** 31;
 export const MAX_TENSOR_VALUES = MAX_BYTES / 4 - ALIGN;
 
 // Offsets inside the fixed block.
-export const OPTIONS_OFFSET = 0; // xent_options, 40 bytes
-export const ERROR_OFFSET = 48; // xent_error, 16 bytes
-export const LOSS_OFFSET = 64; // float, the reduced loss
-export const INSPECTION_OFFSET = 80; // xent_inspection, 14 x 4 bytes
-const FIXED_BYTES = 144;
+export const OPTIONS_OFFSET = 0; // xent_options, 64 bytes
+export const ERROR_OFFSET = 64; // xent_error, 16 bytes
+export const LOSS_OFFSET = 80; // float, the reduced loss
+export const INSPECTION_OFFSET = 96; // xent_inspection, 14 x 4 bytes
+const FIXED_BYTES = 160;
 
 export class Heap {
   constructor(ex, memory) {

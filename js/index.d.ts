@@ -56,7 +56,7 @@ export declare function tensor(shape: number | readonly number[], dtype?: 'float
 /** Wasm memory in use: its size, the scratch arena's high-water mark, the live tensors. */
 export declare function memoryStats(): { memoryBytes: number; arenaBytes: number; liveTensors: number };
 
-export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight';
+export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight' | 'mean' | null;
 
 export interface Out {
   /** Receives the per-example losses (length batch; batch * classes for the sigmoid tf.nn ops). */
@@ -83,8 +83,10 @@ export interface KerasOptions extends CommonOptions {
   fromLogits?: boolean;
   /** Default 'sum_over_batch_size'. With 'none', `loss` is undefined and `grad` is the gradient of the sum of `losses`. */
   reduction?: Reduction;
-  /** One weight per example, or one number for all. */
-  sampleWeight?: number | NumericArray | Tensor;
+  /** One weight per example, one number for all, or (nested) any shape Keras broadcasts against the losses ([batch, 1] per sequence). */
+  sampleWeight?: number | NumericArray | NestedArray | Tensor;
+  /** Keras mask: one boolean per example (0 or false: loss 0, left out of the mean). */
+  mask?: ArrayLike<boolean | number> | NestedArray;
   /** One weight per class (two for a single-column binary problem); an example's class is its label, else the argmax of its yTrue row. */
   classWeight?: NumericArray | Tensor;
 }
@@ -108,8 +110,8 @@ export interface BinaryFocalOptions extends SmoothingOptions {
 }
 
 export interface CategoricalFocalOptions extends SmoothingOptions {
-  /** In [0, 1] (default 0.25). */
-  alpha?: number;
+  /** In [0, 1] (default 0.25), or one such number per class. */
+  alpha?: number | NumericArray;
   /** >= 0 (default 2). */
   gamma?: number;
 }
@@ -119,12 +121,16 @@ export interface KerasResult {
   loss: number | undefined;
   /** Per-example losses, already weighted (Keras with reduction 'none'). */
   losses: Float32Array | Tensor;
+  /** The shape of `losses` (e.g. [batch, time]; [] for a 1-D prediction, one example). */
+  lossesShape: readonly number[];
   /** d loss / d yPred (the logits when fromLogits), when asked for. */
   grad: Float32Array | Tensor | undefined;
 }
 
 export interface NnResult {
   losses: Float32Array | Tensor;
+  /** The shape of `losses`. */
+  lossesShape: readonly number[];
   /** Gradient of the sum of `losses` with respect to the logits, when asked for. */
   grad: Float32Array | Tensor | undefined;
 }
@@ -140,10 +146,27 @@ export declare function binaryFocalCrossentropy(yTrue: Input, yPred: Input, opti
 /** Keras categorical_focal_crossentropy. */
 export declare function categoricalFocalCrossentropy(yTrue: Input, yPred: Input, options?: CategoricalFocalOptions): KerasResult;
 
+/** The Keras options shared by the losses below (no fromLogits or labelSmoothing unless named). */
+export interface WeightOptions extends CommonOptions {
+  reduction?: Reduction;
+  sampleWeight?: number | NumericArray | NestedArray | Tensor;
+  classWeight?: NumericArray | Tensor;
+  mask?: ArrayLike<boolean | number> | NestedArray;
+}
+/** Keras kl_divergence: sum y' log(y' / p'), both clipped to [1e-7, 1]. */
+export declare function klDivergence(yTrue: Input, yPred: Input, options?: WeightOptions): KerasResult;
+/** Keras LogitsDistillation: T^2 KL(softmax(teacher / T) || softmax(student / T)); grad w.r.t. the student logits. */
+export declare function logitsDistillation(teacherLogits: Input, studentLogits: Input, options?: WeightOptions & { temperature?: number }): KerasResult;
+/** Keras categorical_generalized_cross_entropy: integer labels, (1 - p^q) / q, q in (0, 1] (default 0.5). */
+export declare function categoricalGeneralizedCrossentropy(yTrue: Input | number, yPred: Input, options?: WeightOptions & { q?: number; fromLogits?: boolean }): KerasResult;
+/** Optax poly_loss_cross_entropy (poly-1) from logits: CE + epsilon sum y (1 - p), epsilon default 2. */
+export declare function polyLossCrossentropy(yTrue: Input, logits: Input, options?: WeightOptions & { epsilon?: number }): KerasResult;
+
 /** tf.nn.sigmoid_cross_entropy_with_logits: elementwise losses. */
 export declare function sigmoidCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
 /** tf.nn.weighted_cross_entropy_with_logits: elementwise; posWeight finite. */
-export declare function weightedCrossEntropyWithLogits(labels: Input, logits: Input, posWeight: number, options?: CommonOptions): NnResult;
+/** posWeight: one number, or one per class (broadcast along the last axis). */
+export declare function weightedCrossEntropyWithLogits(labels: Input, logits: Input, posWeight: number | NumericArray, options?: CommonOptions): NnResult;
 /** tf.nn.softmax_cross_entropy_with_logits: one loss per row, soft labels. */
 export declare function softmaxCrossEntropyWithLogits(labels: Input, logits: Input, options?: CommonOptions): NnResult;
 /** tf.nn.sparse_softmax_cross_entropy_with_logits: one loss per row, integer labels. */
@@ -188,6 +211,8 @@ export interface Situation {
   labelRange?: [number, number];
   imbalanced?: boolean;
   noisyLabels?: boolean;
+  /** The targets are a teacher model's soft outputs (knowledge distillation). */
+  distillation?: boolean;
   hugeVocabulary?: boolean;
   paddingLabel?: number;
   denseTargets?: boolean;

@@ -7,7 +7,7 @@
 // the recommender (recommend.js), which works before init(). This file is the
 // package's entry point.
 
-import { LOSS_EXPORTS, loadModule, simdSupported } from './load.js';
+import { LOSS_EXPORTS, VARIANT_EXPORTS, loadModule, simdSupported } from './load.js';
 import { Heap, Tensor, ERROR_OFFSET, INSPECTION_OFFSET, MAX_TENSOR_VALUES } from './heap.js';
 import { OPT, SMALL, checkShape, hasOwn, isF32, parseOptions, place, resolve, sizeOf } from './args.js';
 import { P, SHAPE, T, bytes, fail, kerasGeneral, nnGeneral, predClasses, reserveFor, small } from './call.js';
@@ -60,7 +60,7 @@ export function init(options) {
     next = new Heap(loaded.exports, loaded.memory);
     // By the index the functions below pass (a plain array is a faster lookup
     // than the exports object).
-    next.calls = LOSS_EXPORTS.map((name) => loaded.exports[name]);
+    next.calls = [...LOSS_EXPORTS, ...VARIANT_EXPORTS].map((name) => loaded.exports[name]);
     if (heap) heap.closed = true;
     heap = next;
     backend = loaded.backend;
@@ -105,10 +105,10 @@ export function memoryStats() {
 
 // ---- Keras losses ------------------------------------------------------------
 
-const KERAS = OPT.fromLogits | OPT.labelSmoothing | OPT.reduction | OPT.sampleWeight | OPT.classWeight | OPT.gradient | OPT.shape | OPT.out;
+const KERAS = OPT.fromLogits | OPT.labelSmoothing | OPT.reduction | OPT.sampleWeight | OPT.classWeight | OPT.mask | OPT.gradient | OPT.shape | OPT.out;
 const SPARSE = (KERAS & ~OPT.labelSmoothing) | OPT.ignoreClass;
 const BINARY_FOCAL = KERAS | OPT.alpha | OPT.gamma | OPT.applyClassBalancing;
-const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.gamma;
+const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.alphaPerClass | OPT.gamma;
 
 // keras() and parseOptions() stay under V8's inlining limit (460 bytes of
 // bytecode), so each exported function compiles with its options parse
@@ -139,6 +139,35 @@ export function categoricalFocalCrossentropy(yTrue, yPred, options) {
   return keras('categoricalFocalCrossentropy', 4 /* xent_categorical_focal_crossentropy */, CATEGORICAL_FOCAL, false, yTrue, yPred, options);
 }
 
+// ---- More losses: KL divergence, distillation, generalized CE, poly-1 ------------
+// (docs/semantics.md "New losses"): the same Keras call path and options.
+
+const WEIGHTS = OPT.reduction | OPT.sampleWeight | OPT.classWeight | OPT.mask | OPT.gradient | OPT.shape | OPT.out;
+
+/** Keras kl_divergence: sum y' log(y' / p'), both clipped to [1e-7, 1]. */
+export function klDivergence(yTrue, yPred, options) {
+  return keras('klDivergence', 9 /* xent_kl_divergence */, WEIGHTS, false, yTrue, yPred, options);
+}
+/**
+ * Keras' LogitsDistillation: T^2 kl_divergence(softmax(teacher / T), softmax(student / T)),
+ * options.temperature T (default 3); yTrue holds the teacher's logits, yPred
+ * the student's, and `grad` is with respect to the student's logits.
+ */
+export function logitsDistillation(teacherLogits, studentLogits, options) {
+  const fn = 'logitsDistillation';
+  const h = ready(fn);
+  const o = parseOptions(fn, options, WEIGHTS | OPT.temperature);
+  return kerasGeneral(fn, h, o, 10 /* xent_logits_distillation */, false, teacherLogits, studentLogits, 'teacherLogits', 'studentLogits');
+}
+/** Keras categorical_generalized_cross_entropy: integer labels, (1 - p^q) / q, options.q in (0, 1] (default 0.5). */
+export function categoricalGeneralizedCrossentropy(yTrue, yPred, options) {
+  return keras('categoricalGeneralizedCrossentropy', 11 /* xent_categorical_generalized_cross_entropy */, WEIGHTS | OPT.fromLogits | OPT.q, true, yTrue, yPred, options);
+}
+/** Optax poly_loss_cross_entropy (poly-1): CE + epsilon sum y (1 - p) from logits, options.epsilon (default 2). */
+export function polyLossCrossentropy(yTrue, yPred, options) {
+  return keras('polyLossCrossentropy', 12 /* xent_poly_loss_cross_entropy */, WEIGHTS | OPT.epsilon, false, yTrue, yPred, options);
+}
+
 // ---- tf.nn ops -----------------------------------------------------------------
 
 const NN = OPT.gradient | OPT.shape | OPT.out;
@@ -146,9 +175,13 @@ const ELEMENTWISE = 0;
 const ROWS = 1;
 const SPARSE_ROWS = 2;
 
-function nn(fn, call, mode, labels, logits, posWeight, options) {
+function nn(fn, call, mode, labels, logits, posWeight, options, perClass) {
   const h = ready(fn);
   const o = parseOptions(fn, options, NN);
+  if (perClass !== undefined) {
+    o.posWeightPerClass = perClass;
+    o.rare = true;
+  }
   const sparse = mode === SPARSE_ROWS;
   const elementwise = mode === ELEMENTWISE;
   if (isF32(logits) && logits.length <= SMALL) {
@@ -163,8 +196,12 @@ export function sigmoidCrossEntropyWithLogits(labels, logits, options) {
 }
 export function weightedCrossEntropyWithLogits(labels, logits, posWeight, options) {
   const fn = 'weightedCrossEntropyWithLogits';
+  if (Array.isArray(posWeight) || (ArrayBuffer.isView(posWeight) && !(posWeight instanceof DataView))) {
+    // One weight per class, broadcast along the last axis (docs/semantics.md 3.2).
+    return nn(fn, 13 /* xent_weighted_cross_entropy_with_logits_per_class */, ELEMENTWISE, labels, logits, 0, options, posWeight);
+  }
   if (typeof posWeight !== 'number') {
-    throw typeError(fn, `posWeight must be a number (the weight of the positive class), got ${describe(posWeight)}`);
+    throw typeError(fn, `posWeight must be a number (the weight of the positive class) or an array of one per class, got ${describe(posWeight)}`);
   }
   if (!Number.isFinite(posWeight) || Math.abs(posWeight) > 3.4028234663852886e38) {
     throw rangeError(fn, `posWeight must be a finite number, got ${posWeight}`);

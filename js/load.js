@@ -18,7 +18,15 @@ export const LOSS_EXPORTS = [
   'xent_weighted_cross_entropy_with_logits',
   'xent_softmax_cross_entropy_with_logits',
   'xent_sparse_softmax_cross_entropy_with_logits',
+  'xent_kl_divergence',
+  'xent_logits_distillation',
+  'xent_categorical_generalized_cross_entropy',
+  'xent_poly_loss_cross_entropy',
 ];
+
+/** Entry points a loss above calls for some arguments (weightedCrossEntropyWithLogits
+ * with one posWeight per class), numbered after LOSS_EXPORTS in index.js. */
+export const VARIANT_EXPORTS = ['xent_weighted_cross_entropy_with_logits_per_class'];
 
 /** Exports the JS API calls; a module without them was not built from this source. */
 export const REQUIRED_EXPORTS = [
@@ -26,6 +34,7 @@ export const REQUIRED_EXPORTS = [
   'malloc',
   'free',
   ...LOSS_EXPORTS,
+  ...VARIANT_EXPORTS,
   'xent_status_string',
   'xent_simd',
   'xent_options_size',
@@ -250,7 +259,7 @@ export async function loadModule({ wasm, backend }, onGrowth) {
     }
   }
   if (typeof ex._initialize === 'function') ex._initialize();
-  if (ex.xent_options_size() !== 40 || ex.xent_error_size() !== 16) {
+  if (ex.xent_options_size() !== 64 || ex.xent_error_size() !== 16) {
     throw new TypeError('xent.init: the wasm module was built with a different xent_options / xent_error layout than this JS API expects');
   }
   if (backend === 'wasm-simd' && !ex.xent_simd()) {

@@ -47,6 +47,7 @@ export const WARNINGS = Object.freeze({
   'label-noise': { severity: 'info', message: (c) => (c.family === 'sparse'
     ? 'Noisy labels: label smoothing (e.g. 0.1) helps, but Keras\' SparseCategoricalCrossentropy has no label_smoothing (passing it is a TypeError): one-hot encode the labels and use CategoricalCrossentropy(label_smoothing=0.1), or in PyTorch nn.CrossEntropyLoss(label_smoothing=0.1).'
     : 'Noisy labels: label smoothing 0.1 is included in the recommendation (Keras binary: y(1 - s) + s/2; categorical: y(1 - s) + s/C).') },
+  distillation: { severity: 'info', message: () => 'Distillation: train on the teacher\'s soft targets with keras.distillation.LogitsDistillation(temperature=3.0) (xent logitsDistillation): T^2 KL(softmax(teacher / T) || softmax(student / T)), T between 2 and 5 usually; Keras\' Distiller mixes it with the hard-label loss recommended here as student_loss_weight * hard + (1 - student_loss_weight) * distillation (default 0.5). PyTorch: T**2 * F.kl_div(F.log_softmax(s / T, -1), F.softmax(t / T, -1), reduction="batchmean").' },
   padding: { severity: 'info', message: (c) => (c.family === 'sparse'
     ? `Label ${c.paddingLabel} marks padding: ignore_class=${c.paddingLabel} (Keras, xent ignoreClass) or ignore_index=${c.paddingLabel} (PyTorch) gives those positions loss 0 and removes them from the mean. tf.nn and TF.js have no such option: multiply by a 0/1 mask and divide by its sum.`
     : 'Only the sparse losses have ignore_class: with dense labels pass a sample_weight of 0 at padding positions (and note that the default reduction still divides by every position).') },
@@ -71,7 +72,7 @@ export const WARNINGS = Object.freeze({
 });
 
 const KNOWN = ['problem', 'labels', 'output', 'fromLogits', 'framework', 'currentLoss', 'outputUnits',
-  'numClasses', 'labelRange', 'imbalanced', 'noisyLabels', 'hugeVocabulary', 'paddingLabel',
+  'numClasses', 'labelRange', 'imbalanced', 'noisyLabels', 'distillation', 'hugeVocabulary', 'paddingLabel',
   'denseTargets', 'inspection', 'yTrue', 'yPred', 'shape'];
 const list = (a) => a.map((v) => `'${v}'`).join(', ');
 const show = (v) => (typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
@@ -96,7 +97,7 @@ function validate(s) {
   oneOf(s, 'labels', LABELS, !inferred);
   oneOf(s, 'output', OUTPUTS, !inferred);
   oneOf(s, 'framework', FRAMEWORKS, false);
-  for (const k of ['fromLogits', 'imbalanced', 'noisyLabels', 'hugeVocabulary', 'denseTargets']) {
+  for (const k of ['fromLogits', 'imbalanced', 'noisyLabels', 'distillation', 'hugeVocabulary', 'denseTargets']) {
     if (s[k] !== undefined && typeof s[k] !== 'boolean') throw new TypeError(`situation.${k} must be true or false; got ${show(s[k])}`);
   }
   if (s.currentLoss !== undefined && (typeof s.currentLoss !== 'string' || !s.currentLoss.trim())) throw new TypeError(`situation.currentLoss must be a non-empty string (the loss as written, or 'custom'); got ${show(s.currentLoss)}`);
@@ -339,6 +340,27 @@ function fillFromInspection(s) {
   return f;
 }
 
+/* The alternatives from the wider family (docs/semantics.md "New losses"):
+ * poly-1 for exclusive classes from logits, generalized cross-entropy for
+ * noisy labels, logits distillation when a teacher's soft targets are used. */
+function moreLosses(s, row, family) {
+  const out = [];
+  if (s.problem !== 'multiclass' || row.labels === 'multihot' || row.verdict === 'invalid' || row.verdict === 'mismatch') return out;
+  const logits = row.output === 'logits';
+  const onehot = family === 'sparse' ? { id: 'onehot', text: TRANSFORMS.onehot } : null;
+  if (logits) {
+    out.push({ summary: 'poly-1: cross-entropy plus epsilon (1 - p_t) (Optax; no Keras class), a drop-in that often helps classification', keras: { className: null, args: { epsilon: 2.0 }, code: 'optax.poly_loss_cross_entropy(logits, labels, epsilon=2.0)' }, xent: { fn: 'polyLossCrossentropy', options: { epsilon: 2 } }, activation: row.activation, labelTransform: onehot });
+  }
+  if (s.noisyLabels && row.labels !== 'soft') {
+    out.push({ summary: 'for noisy labels: generalized cross-entropy (q = 0.5; q near 0 is cross-entropy, near 1 mean absolute error), on softmax probabilities', keras: { className: 'CategoricalGeneralizedCrossEntropy', args: { q: 0.5 }, code: 'keras.losses.CategoricalGeneralizedCrossEntropy(q=0.5)' }, xent: { fn: 'categoricalGeneralizedCrossentropy', options: { q: 0.5, fromLogits: logits } }, activation: 'softmax, one unit per class (Keras; xent also takes logits)', labelTransform: family === 'sparse' ? null : { id: 'argmax', text: TRANSFORMS.argmax } });
+  }
+  if (s.distillation) {
+    out.push({ summary: "distillation from a teacher's logits (temperature 3, mixed with the hard-label loss)", keras: { className: 'LogitsDistillation', args: { temperature: 3.0 }, code: 'keras.distillation.LogitsDistillation(temperature=3.0)' }, xent: { fn: 'logitsDistillation', options: { temperature: 3 } }, activation: LINC_TEXT, labelTransform: null });
+  }
+  return out;
+}
+const LINC_TEXT = 'no activation, one unit per class (teacher and student logits)';
+
 /* Flat labels and flat predictions of the same length are one prediction per
  * example, [n, 1] (the API alone would read a flat yPred as one row). */
 const flat = (v) => ArrayBuffer.isView(v) || (Array.isArray(v) && !Array.isArray(v[0]));
@@ -383,6 +405,7 @@ export function recommend(situation, { inspect } = {}) {
   if (s.imbalanced) add('imbalance');
   if (s.hugeVocabulary) add('huge-vocabulary');
   if (s.noisyLabels) add('label-noise');
+  if (s.distillation) add('distillation');
   if (s.paddingLabel !== undefined) add('padding');
   if (s.denseTargets) add('dense-targets');
 
@@ -396,6 +419,7 @@ export function recommend(situation, { inspect } = {}) {
     return { summary: a.summary, keras: b.keras, xent: b.xent, activation: a.activation ?? row.activation, labelTransform: t ? { id: t, text: TRANSFORMS[t] } : null };
   });
   if (s.imbalanced) alternatives.push(focalAlternative(row.loss, row));
+  alternatives.push(...moreLosses(s, row, family));
   const change = row.change ?? (row.labelTransform ? `labels: ${TRANSFORMS[row.labelTransform]}` : null);
   const verdict = verdictOf(warnings, change);
   const sentences = [row.why];

@@ -7,7 +7,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 type Tensor = tfc.Tensor;
 
 /** Keras' reductions; 'none' returns one loss per example (the batch shape). */
-export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight';
+export type Reduction = 'sum_over_batch_size' | 'sum' | 'none' | 'mean_with_sample_weight' | 'mean' | null;
 
 /** A weight per example or per class: a tensor, an array or a typed array (constants, not differentiated). */
 export type Weights = Tensor | ArrayLike<number>;
@@ -49,10 +49,18 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options?: 
 export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options?: SparseOptions): Tensor;
 export function binaryFocalCrossentropy(yTrue: Tensor, yPred: Tensor, options?: BinaryFocalOptions): Tensor;
 export function categoricalFocalCrossentropy(yTrue: Tensor, yPred: Tensor, options?: CategoricalFocalOptions): Tensor;
+/** Keras kl_divergence (both inputs clipped to [1e-7, 1]). */
+export function klDivergence(yTrue: Tensor, yPred: Tensor, options?: Omit<KerasOptions, 'fromLogits' | 'labelSmoothing'>): Tensor;
+/** Keras LogitsDistillation: T^2 KL of the temperature softmaxes; differentiable in the student logits. */
+export function logitsDistillation(teacherLogits: Tensor, studentLogits: Tensor, options?: Omit<KerasOptions, 'fromLogits' | 'labelSmoothing'> & { temperature?: number }): Tensor;
+/** Keras categorical_generalized_cross_entropy: class indices, (1 - p^q) / q. */
+export function categoricalGeneralizedCrossentropy(yTrue: Tensor, yPred: Tensor, options?: Omit<KerasOptions, 'labelSmoothing'> & { q?: number }): Tensor;
+/** Optax poly_loss_cross_entropy (poly-1) from logits. */
+export function polyLossCrossentropy(yTrue: Tensor, logits: Tensor, options?: Omit<KerasOptions, 'fromLogits' | 'labelSmoothing'> & { epsilon?: number }): Tensor;
 
 /** tf.nn ops: one loss per element (the logits' shape). */
 export function sigmoidCrossEntropyWithLogits(labels: Tensor, logits: Tensor, options?: Record<string, never>): Tensor;
-export function weightedCrossEntropyWithLogits(labels: Tensor, logits: Tensor, posWeight: number, options?: Record<string, never>): Tensor;
+export function weightedCrossEntropyWithLogits(labels: Tensor, logits: Tensor, posWeight: number | ArrayLike<number>, options?: Record<string, never>): Tensor;
 /** tf.nn ops: one loss per row (the batch shape). */
 export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor, options?: Record<string, never>): Tensor;
 export function sparseSoftmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor, options?: Record<string, never>): Tensor;

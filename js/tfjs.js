@@ -1,4 +1,4 @@
-// tfjs.js: `xent/tfjs`, xent's nine losses on TensorFlow.js tensors
+// tfjs.js: `xent/tfjs`, xent's losses on TensorFlow.js tensors
 // (docs/semantics.md sections 2-4 for the losses, section 5 for how TF.js
 // differs). Each function takes tf.Tensors and returns a tf.Tensor (a scalar
 // for the reductions, the batch shape, or for the elementwise tf.nn ops the
@@ -73,6 +73,10 @@ export const LOSSES = freeze({
   weightedCrossEntropyWithLogits: { ...NN, labels: 'dense', out: 'elements', extra: 1 },
   softmaxCrossEntropyWithLogits: { ...NN, labels: 'dense', out: 'rows' },
   sparseSoftmaxCrossEntropyWithLogits: { ...NN, labels: 'sparse', out: 'rows' },
+  klDivergence: { ...KERAS, labels: 'dense' },
+  logitsDistillation: { ...KERAS, trueName: 'teacherLogits', predName: 'studentLogits', labels: 'dense' },
+  categoricalGeneralizedCrossentropy: { ...KERAS, labels: 'sparse' },
+  polyLossCrossentropy: { ...KERAS, labels: 'dense' },
 });
 
 export const binaryCrossentropy = adapt('binaryCrossentropy');
@@ -84,6 +88,10 @@ export const sigmoidCrossEntropyWithLogits = adapt('sigmoidCrossEntropyWithLogit
 export const weightedCrossEntropyWithLogits = adapt('weightedCrossEntropyWithLogits');
 export const softmaxCrossEntropyWithLogits = adapt('softmaxCrossEntropyWithLogits');
 export const sparseSoftmaxCrossEntropyWithLogits = adapt('sparseSoftmaxCrossEntropyWithLogits');
+export const klDivergence = adapt('klDivergence');
+export const logitsDistillation = adapt('logitsDistillation');
+export const categoricalGeneralizedCrossentropy = adapt('categoricalGeneralizedCrossentropy');
+export const polyLossCrossentropy = adapt('polyLossCrossentropy');
 
 /** The TF.js namespace the losses use (the user's own). */
 export { tf };
@@ -108,7 +116,7 @@ function adapt(name) {
     const o = callOptions(name, options);
     const predShape = yPred.shape;
     const rowShape = predShape.slice(0, -1);
-    const perRow = spec.out === 'rows' || (spec.out === 'reduced' && o.reduction === 'none');
+    const perRow = spec.out === 'rows' || (spec.out === 'reduced' && (o.reduction === 'none' || o.reduction === null));
     const outShape = spec.out === 'elements' ? predShape : perRow ? rowShape : [];
     const weights = o.sampleWeight instanceof tf.Tensor || o.classWeight instanceof tf.Tensor;
     sweep();

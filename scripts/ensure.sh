@@ -13,6 +13,7 @@ command -v emcc >/dev/null 2>&1 || need+=(emscripten)
 if [ "$what" = test ]; then
   [ -f /usr/include/simde/wasm/simd128.h ] || need+=(libsimde-dev)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # PyTorch for /usr/bin/python3: the PyTorch cross-checks of the tests.
   /usr/bin/python3 -c "import torch" >/dev/null 2>&1 || need+=(python3-torch)
   # The fuzz targets (tests/fuzz): clang with its libFuzzer and sanitizer runtimes.
   command -v clang >/dev/null 2>&1 || need+=(clang)

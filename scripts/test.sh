@@ -4,7 +4,7 @@
 #   1. C tests (ctest), natively: scalar kernels and f32x4 kernels (via SIMDe);
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the libFuzzer targets, scalar and f32x4 builds side by side under
-#      ASan + UBSan, 5 s each (tests/fuzz/run.sh; XENT_FUZZ_SECONDS changes it,
+#      ASan + UBSan, 4 s each (tests/fuzz/run.sh; XENT_FUZZ_SECONDS changes it,
 #      0 skips them);
 #   4. JS API, recommender, CLI and property tests against the built wasm
 #      (node --test);
@@ -23,7 +23,7 @@ cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXENT_SANITIZE=O
 cmake --build build/sanitize -j "$jobs" >/dev/null
 ctest --test-dir build/sanitize --output-on-failure -j "$jobs"
 
-fuzz_seconds="${XENT_FUZZ_SECONDS:-5}"
+fuzz_seconds="${XENT_FUZZ_SECONDS:-4}"
 if [ "$fuzz_seconds" != 0 ]; then
   echo "== libFuzzer targets, ${fuzz_seconds} s each (tests/fuzz/run.sh)"
   bash tests/fuzz/run.sh "$fuzz_seconds"

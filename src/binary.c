@@ -473,7 +473,7 @@ xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred, s
   bce_kernel plain = plan.opt.from_logits ? XENT_KERNEL(bce_logit) : XENT_KERNEL(bce_prob);
   bce_kernel sat = plan.opt.from_logits ? XENT_KERNEL(bce_logit_sat) : XENT_KERNEL(bce_prob_sat);
   double total = 0.0;
-  if (classes == 1 && !plan.opt.sample_weight && !plan.opt.class_weight) {
+  if (classes == 1 && !plan.opt.sample_weight && !plan.opt.class_weight && !plan.opt.mask) {
     /* One column, every weight 1: each example is one element, so the whole
      * batch is a single pass (the per-example loss is the element loss). */
     total = bce_pass(plain, sat, y_true, y_pred, batch, a, c, xent__grad_scale(&plan, 1.0f), losses,

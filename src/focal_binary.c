@@ -265,7 +265,7 @@ xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_p
                                            const xent_options *opt, float *losses,
                                            float *grad, float *loss, xent_error *err) {
   xent_plan plan;
-  xent_status s = xent__plan_dense(&plan, y_true, y_pred, batch, classes, opt, 1, err);
+  xent_status s = xent__plan_dense(&plan, y_true, y_pred, batch, classes, opt, XENT_USES_FOCAL, err);
   if (s) return s;
   const xent_options *o = &plan.opt;
   const bfocal_k k = {1.0f - o->label_smoothing, 0.5f * o->label_smoothing, o->alpha,

@@ -7,10 +7,10 @@
  * xent_math.h, saturation, pow and the width-4 tails from xent_focal.h
  * (shared with focal_binary.c).
  *
- * Per row, y' = y (1-s) + s/C:
+ * Per row, y' = y (1-s) + s/C, alpha_j = alpha_per_class[j] or alpha:
  *   q = p / sum(p) (p = softmax(z) from logits, as Keras), q' = clip(q),
- *   loss = sum_j alpha (1-q'_j)^gamma (-y'_j log q'_j);
- *   h_j = m(q_j) dloss/dq'_j = -m_j alpha (1-q'_j)^gamma y'_j (1/q'_j + gamma (-log q'_j)/(1-q'_j)),
+ *   loss = sum_j alpha_j (1-q'_j)^gamma (-y'_j log q'_j);
+ *   h_j = m(q_j) dloss/dq'_j = -m_j alpha_j (1-q'_j)^gamma y'_j (1/q'_j + gamma (-log q'_j)/(1-q'_j)),
  *   K = sum_j h_j q_j; probabilities dloss/dp_i = (h_i - K) / sum(p);
  *   logits dloss/dz_i = q_i (h_i - K). A probability row summing to 0 gives
  *   q = 0 (divide_no_nan): every class clipped, finite loss, zero gradient.
@@ -27,19 +27,21 @@ typedef struct cfocal_k {
   float oms, sc;     /* y' = y oms + sc: oms = 1 - s, sc = s / C */
   float alpha, gamma;
   int n;
+  const float *alphas; /* [classes] alpha by class, or NULL: alpha for every class */
 } cfocal_k;
 
 /* ---- Width 1 --------------------------------------------------------------- */
 
 /* One categorical class from its normalised probability q: returns the loss
  * term; *h = m(q) dloss/dq'. */
-static inline float cfocal_elem_scalar(const cfocal_k *k, float y, float q, float *h) {
+static inline float cfocal_elem_scalar(const cfocal_k *k, float y, float q, float alpha,
+                                       float *h) {
   float ys = y * k->oms + k->sc;
   float qc = q < XENT_EPS ? XENT_EPS : q;
   qc = XENT_ONE_MINUS_EPS < qc ? XENT_ONE_MINUS_EPS : qc;
   float lq = xent_log_scalar(qc);
   float om = 1.0f - qc;
-  float aF = focal_pow_scalar(om, k->gamma, k->n) * k->alpha;
+  float aF = focal_pow_scalar(om, k->gamma, k->n) * alpha;
   float loss = aF * sat_scalar(-(ys * lq));
   float u = 1.0f / qc + sat_scalar(k->gamma * (-lq / om));
   float gq = -sat_scalar((aF * ys) * u);
@@ -78,7 +80,7 @@ XENT_MAYBE_UNUSED static double cfocal_row_scalar(const cfocal_k *k, int logits,
   for (size_t i = 0; i < n; i++) {
     float q = cfocal_q_scalar(logits, v[i], Sf, zero, m);
     float h;
-    l4[i % 4] += (double)cfocal_elem_scalar(k, y[i], q, &h);
+    l4[i % 4] += (double)cfocal_elem_scalar(k, y[i], q, k->alphas ? k->alphas[i] : k->alpha, &h);
     k4[i % 4] += (double)sat_scalar(h * q);
     if (g) g[i] = h;
   }
@@ -106,13 +108,14 @@ typedef struct cfocal_k4 {
   int n;
 } cfocal_k4;
 
-static inline v128_t cfocal_elem_f32x4(const cfocal_k4 *k, v128_t y, v128_t q, v128_t *h) {
+static inline v128_t cfocal_elem_f32x4(const cfocal_k4 *k, v128_t y, v128_t q, v128_t alpha,
+                                       v128_t *h) {
   v128_t ys = wasm_f32x4_add(wasm_f32x4_mul(y, k->oms), k->sc);
   v128_t qc = wasm_f32x4_pmax(q, F4(XENT_EPS));
   qc = wasm_f32x4_pmin(qc, F4(XENT_ONE_MINUS_EPS));
   v128_t lq = xent_log_f32x4(qc);
   v128_t om = wasm_f32x4_sub(F4(1.0f), qc);
-  v128_t aF = wasm_f32x4_mul(focal_pow_f32x4(om, k->gamma, k->n), k->alpha);
+  v128_t aF = wasm_f32x4_mul(focal_pow_f32x4(om, k->gamma, k->n), alpha);
   v128_t loss = wasm_f32x4_mul(aF, sat_f32x4(wasm_f32x4_neg(wasm_f32x4_mul(ys, lq))));
   v128_t u = wasm_f32x4_add(wasm_f32x4_div(F4(1.0f), qc),
                             sat_f32x4(wasm_f32x4_mul(
@@ -164,7 +167,8 @@ static double cfocal_row_f32x4(const cfocal_k *ks, int logits, const float *y,
   for (size_t i = 0; i < n; i += 4) {
     size_t r = part(n, i);
     v128_t q = cfocal_q_f32x4(logits, load_part(v + i, r), vS, keep, vm);
-    v128_t l = cfocal_elem_f32x4(&k, load_part(y + i, r), q, &h);
+    v128_t a = ks->alphas ? load_part(ks->alphas + i, r) : k.alpha;
+    v128_t l = cfocal_elem_f32x4(&k, load_part(y + i, r), q, a, &h);
     v128_t in = lanes_below(r);
     acc_f64(&lo, &hi, wasm_v128_and(l, in));
     acc_f64(&klo, &khi, wasm_v128_and(sat_f32x4(wasm_f32x4_mul(h, q)), in));
@@ -194,12 +198,13 @@ xent_status xent_categorical_focal_crossentropy(const float *y_true, const float
                                                 const xent_options *opt, float *losses,
                                                 float *grad, float *loss, xent_error *err) {
   xent_plan plan;
-  xent_status s = xent__plan_dense(&plan, y_true, y_pred, batch, classes, opt, 1, err);
+  xent_status s = xent__plan_dense(&plan, y_true, y_pred, batch, classes, opt,
+                                   XENT_USES_FOCAL | XENT_USES_ALPHA_PER_CLASS, err);
   if (s) return s;
   const xent_options *o = &plan.opt;
   /* y' = y (1 - s) + s / C in float32, as Keras. */
   const cfocal_k k = {1.0f - o->label_smoothing, o->label_smoothing / (float)classes,
-                      o->alpha, o->gamma, small_integer(o->gamma)};
+                      o->alpha, o->gamma, small_integer(o->gamma), o->alpha_per_class};
   double total = 0.0;
   for (size_t b = 0; b < batch; b++) {
     const float *y = y_true + b * classes, *v = y_pred + b * classes;

@@ -1,7 +1,9 @@
 /* reduce.c: argument validation and the reduction plan shared by every Keras
- * loss (docs/semantics.md section 2.8): per-example weights from sample_weight,
- * class_weight and the ignore_class mask, and the divide_no_nan denominators of
- * "sum", "sum_over_batch_size" and "mean_with_sample_weight". Called by the
+ * loss (docs/semantics.md section 2.8 and "Keras behaviours that surprise"):
+ * per-example weights from sample_weight, class_weight, the Keras mask and the
+ * ignore_class mask, and the divide_no_nan denominators of "sum",
+ * "sum_over_batch_size" and "mean_with_sample_weight" (whose divisor is the
+ * sum of the weights as the caller gave them, before broadcasting). Called by the
  * family files before their single pass over the data. */
 #include <math.h>
 
@@ -15,26 +17,55 @@ static xent_status check_shape(size_t batch, size_t classes, xent_error *err) {
   return XENT_OK;
 }
 
-static xent_status check_options(const xent_options *o, int focal, xent_error *err) {
+static xent_status check_options(const xent_options *o, size_t classes, int uses,
+                                 xent_error *err) {
   if (o->reduction < XENT_SUM_OVER_BATCH_SIZE || o->reduction > XENT_MEAN_WITH_SAMPLE_WEIGHT)
     return xent__fail(err, XENT_ERR_OPTION, "reduction", 0, (double)o->reduction);
   if (!(o->label_smoothing >= 0.0f && o->label_smoothing <= 1.0f))
     return xent__fail(err, XENT_ERR_OPTION, "label_smoothing", 0, (double)o->label_smoothing);
-  if (focal) {
+  if (o->sample_weight_repeat < 0)
+    return xent__fail(err, XENT_ERR_OPTION, "sample_weight_repeat", 0,
+                      (double)o->sample_weight_repeat);
+  if (uses & XENT_USES_FOCAL) {
     if (!(o->gamma >= 0.0f && o->gamma <= FLT_MAX))
       return xent__fail(err, XENT_ERR_OPTION, "gamma", 0, (double)o->gamma);
     if (!(o->alpha >= 0.0f && o->alpha <= 1.0f))
       return xent__fail(err, XENT_ERR_OPTION, "alpha", 0, (double)o->alpha);
   }
+  if (o->alpha_per_class) {
+    if (!(uses & XENT_USES_ALPHA_PER_CLASS))
+      return xent__fail(err, XENT_ERR_OPTION, "alpha_per_class", 0, 0.0);
+    for (size_t j = 0; j < classes; j++)
+      if (!(o->alpha_per_class[j] >= 0.0f && o->alpha_per_class[j] <= 1.0f))
+        return xent__fail(err, XENT_ERR_OPTION, "alpha", j, (double)o->alpha_per_class[j]);
+  }
+  if ((uses & XENT_USES_Q) && !(o->q > 0.0f && o->q <= 1.0f))
+    return xent__fail(err, XENT_ERR_OPTION, "q", 0, (double)o->q);
+  if ((uses & XENT_USES_EPSILON) && !(o->epsilon >= -FLT_MAX && o->epsilon <= FLT_MAX))
+    return xent__fail(err, XENT_ERR_OPTION, "epsilon", 0, (double)o->epsilon);
+  if ((uses & XENT_USES_TEMPERATURE) && !(o->temperature > 0.0f && o->temperature <= FLT_MAX))
+    return xent__fail(err, XENT_ERR_OPTION, "temperature", 0, (double)o->temperature);
   return XENT_OK;
 }
 
-static size_t dense_class(const float *y_row, size_t classes) {
-  if (classes == 1) return y_row[0] >= 0.5f ? 1 : 0;
+/* The class weight of a dense label row, as Keras' trainer turns class_weight
+ * into sample weights: argmax of the row (the first of equal maxima); one
+ * column: the value rounded half to even (numpy/tf round: 0.5 -> 0, 1.5 -> 2),
+ * and a class other than 0 and 1 (or NaN) weighs 1. */
+static float dense_class_weight(const float *cw, const float *y_row, size_t classes) {
+  if (classes == 1) {
+    float y = y_row[0];
+    if (!(y >= -0.5f && y < 1.5f)) return 1.0f; /* rounds to neither 0 nor 1 */
+    return cw[y > 0.5f ? 1 : 0];                /* -0.5 and 0.5 -> 0 (even) */
+  }
   size_t best = 0;
   for (size_t j = 1; j < classes; j++)
     if (y_row[j] > y_row[best]) best = j;
-  return best;
+  return cw[best];
+}
+
+static int masked_out(const xent_plan *plan, size_t b) {
+  return plan->opt.mask && !plan->opt.mask[b];
 }
 
 /* sample_weight x class_weight, multiplied in double and saturated to
@@ -43,14 +74,16 @@ static size_t dense_class(const float *y_row, size_t classes) {
 static float weight_product(float sw, float cw) { return xent__narrow((double)sw * (double)cw); }
 
 float xent__dense_weight(const xent_plan *plan, size_t b, const float *y_row) {
+  if (masked_out(plan, b)) return 0.0f;
   float w = plan->opt.sample_weight ? plan->opt.sample_weight[b] : 1.0f;
   if (plan->opt.class_weight)
-    w = weight_product(w, plan->opt.class_weight[dense_class(y_row, plan->classes)]);
+    w = weight_product(w, dense_class_weight(plan->opt.class_weight, y_row, plan->classes));
   return w;
 }
 
 float xent__sparse_weight(const xent_plan *plan, size_t b, int32_t label) {
   if (plan->opt.has_ignore_class && label == plan->opt.ignore_class) return 0.0f;
+  if (masked_out(plan, b)) return 0.0f;
   float w = plan->opt.sample_weight ? plan->opt.sample_weight[b] : 1.0f;
   if (plan->opt.class_weight) w = weight_product(w, plan->opt.class_weight[label]);
   return w;
@@ -58,9 +91,20 @@ float xent__sparse_weight(const xent_plan *plan, size_t b, int32_t label) {
 
 static int weighted(const xent_options *o) { return o->sample_weight || o->class_weight; }
 
+/* The "mean_with_sample_weight" divisor from the sum of the per-example
+ * weights: Keras sums the weights as given, before they broadcast over the
+ * losses, so a weight that stands for `repeat` examples counts once. With a
+ * mask (or ignore_class) Keras first multiplies the weights by the mask, which
+ * broadcasts them: then every example counts. */
+static double weight_divisor(const xent_plan *plan, double total, int masked) {
+  int32_t repeat = plan->opt.sample_weight_repeat;
+  if (masked || !plan->opt.sample_weight || repeat <= 1) return total;
+  return total / (double)repeat;
+}
+
 static xent_status plan_common(xent_plan *plan, const void *y_true, const float *y_pred,
                                size_t batch, size_t classes, const xent_options *opt,
-                               int focal, xent_error *err) {
+                               int uses, xent_error *err) {
   static const xent_options defaults = XENT_OPTIONS_INIT;
   if (!plan) return xent__fail(err, XENT_ERR_NULL, "plan", 0, 0.0);
   xent_status s = check_shape(batch, classes, err);
@@ -73,9 +117,9 @@ static xent_status plan_common(xent_plan *plan, const void *y_true, const float 
     plan->opt = *opt;
   } else {
     plan->opt = defaults;
-    if (!focal) plan->opt.alpha = plan->opt.gamma = 0.0f;
+    if (!(uses & XENT_USES_FOCAL)) plan->opt.alpha = plan->opt.gamma = 0.0f;
   }
-  s = check_options(&plan->opt, focal, err);
+  s = check_options(&plan->opt, classes, uses, err);
   if (s) return s;
   plan->denominator = 1.0;
   return XENT_OK;
@@ -83,23 +127,26 @@ static xent_status plan_common(xent_plan *plan, const void *y_true, const float 
 
 xent_status xent__plan_dense(xent_plan *plan, const float *y_true, const float *y_pred,
                              size_t batch, size_t classes, const xent_options *opt,
-                             int focal, xent_error *err) {
-  xent_status s = plan_common(plan, y_true, y_pred, batch, classes, opt, focal, err);
+                             int uses, xent_error *err) {
+  xent_status s = plan_common(plan, y_true, y_pred, batch, classes, opt, uses, err);
   if (s) return s;
   if (plan->opt.has_ignore_class)
     return xent__fail(err, XENT_ERR_OPTION, "ignore_class", 0, (double)plan->opt.ignore_class);
+  size_t valid = batch;
+  if (plan->opt.mask)
+    for (size_t b = 0; b < batch; b++) valid -= masked_out(plan, b);
   switch (plan->opt.reduction) {
     case XENT_SUM_OVER_BATCH_SIZE:
-      plan->denominator = (double)batch;
+      plan->denominator = (double)valid;
       break;
     case XENT_MEAN_WITH_SAMPLE_WEIGHT:
       if (!weighted(&plan->opt)) {
-        plan->denominator = (double)batch;
+        plan->denominator = (double)valid;
       } else {
         double total = 0.0;
         for (size_t b = 0; b < batch; b++)
           total += xent__dense_weight(plan, b, y_true + b * classes);
-        plan->denominator = total;
+        plan->denominator = weight_divisor(plan, total, plan->opt.mask != NULL);
       }
       break;
     default:
@@ -111,7 +158,13 @@ xent_status xent__plan_dense(xent_plan *plan, const float *y_true, const float *
 xent_status xent__plan_sparse(xent_plan *plan, const int32_t *y_true, const float *y_pred,
                               size_t batch, size_t classes, const xent_options *opt,
                               xent_error *err) {
-  xent_status s = plan_common(plan, y_true, y_pred, batch, classes, opt, 0, err);
+  return xent__plan_sparse_uses(plan, y_true, y_pred, batch, classes, opt, 0, err);
+}
+
+xent_status xent__plan_sparse_uses(xent_plan *plan, const int32_t *y_true, const float *y_pred,
+                                   size_t batch, size_t classes, const xent_options *opt,
+                                   int uses, xent_error *err) {
+  xent_status s = plan_common(plan, y_true, y_pred, batch, classes, opt, uses, err);
   if (s) return s;
   if (plan->opt.label_smoothing != 0.0f)
     return xent__fail(err, XENT_ERR_OPTION, "label_smoothing", 0,
@@ -122,7 +175,7 @@ xent_status xent__plan_sparse(xent_plan *plan, const int32_t *y_true, const floa
     if (plan->opt.has_ignore_class && y == plan->opt.ignore_class) continue;
     if (y < 0 || (size_t)y >= classes)
       return xent__fail(err, XENT_ERR_LABEL, "y_true", b, (double)y);
-    valid++;
+    valid += !masked_out(plan, b);
   }
   switch (plan->opt.reduction) {
     case XENT_SUM_OVER_BATCH_SIZE:
@@ -134,7 +187,8 @@ xent_status xent__plan_sparse(xent_plan *plan, const int32_t *y_true, const floa
       } else {
         double total = 0.0;
         for (size_t b = 0; b < batch; b++) total += xent__sparse_weight(plan, b, y_true[b]);
-        plan->denominator = total;
+        plan->denominator =
+            weight_divisor(plan, total, plan->opt.mask != NULL || plan->opt.has_ignore_class);
       }
       break;
     default:

@@ -86,9 +86,12 @@ typedef enum xent_reduction {
 } xent_reduction;
 
 /* A zeroed struct (or a NULL pointer) means Keras' defaults for every loss
- * except the focal ones, whose defaults are alpha = 0.25 and gamma = 2: start
- * from XENT_OPTIONS_INIT to get those too. Scalars come first so that their
- * offsets are the same on every target (the JS API writes this struct). */
+ * except the focal ones, whose defaults are alpha = 0.25 and gamma = 2, and
+ * the parameters of the losses that have one (q, epsilon, temperature): start
+ * from XENT_OPTIONS_INIT to get those too. The first ten fields are laid out
+ * scalars first so that their offsets are the same on every target; the later
+ * ones follow (the JS API writes this struct at its wasm32 offsets, asserted in
+ * status.c). */
 typedef struct xent_options {
   int32_t from_logits;           /* 0: y_pred holds probabilities; 1: logits */
   float label_smoothing;         /* in [0, 1]; binary y*(1-s)+s/2, categorical y*(1-s)+s/C */
@@ -102,10 +105,26 @@ typedef struct xent_options {
   const float *class_weight;     /* [max(classes, 2)] weights by class (model.fit's
                                     class_weight), or NULL; an example's class is its
                                     sparse label, else argmax of its y_true row, else
-                                    (one column) y_true >= 0.5 */
+                                    (one column) y_true rounded half to even (0.5 -> 0);
+                                    a one-column class other than 0 or 1 weighs 1 */
+  const uint8_t *mask;           /* [batch] Keras mask, or NULL: an example whose byte is
+                                    0 has loss 0 and gradient 0 and leaves the mean (both
+                                    denominators), as Keras' _keras_mask does */
+  const float *alpha_per_class;  /* categorical focal: [classes] alpha by class (Keras'
+                                    list alpha), or NULL to use alpha */
+  int32_t sample_weight_repeat;  /* how many examples each sample weight stands for when
+                                    the caller broadcast fewer weights over the batch (a
+                                    scalar: batch; [batch, 1] over [batch, time]: time);
+                                    0 or 1: one. Only the "mean_with_sample_weight"
+                                    divisor uses it: Keras divides by the sum of the
+                                    weights as given, sum(w) / repeat (with no mask) */
+  float q;                       /* generalized cross-entropy: in (0, 1] */
+  float epsilon;                 /* poly-1: the weight of (1 - p_t), finite */
+  float temperature;             /* distillation: finite, > 0 */
 } xent_options;
 
-#define XENT_OPTIONS_INIT {0, 0.0f, XENT_SUM_OVER_BATCH_SIZE, 0, 0, 0.25f, 2.0f, 0, NULL, NULL}
+#define XENT_OPTIONS_INIT \
+  {0, 0.0f, XENT_SUM_OVER_BATCH_SIZE, 0, 0, 0.25f, 2.0f, 0, NULL, NULL, NULL, NULL, 0, 0.5f, 2.0f, 3.0f}
 
 /* ---- Keras losses ----------------------------------------------------------
  * Signature shared by the dense-label losses:
@@ -156,8 +175,9 @@ xent_status xent_binary_focal_crossentropy(const float *y_true, const float *y_p
                                            const xent_options *opt, float *losses,
                                            float *grad, float *loss, xent_error *err);
 
-/* categorical_focal_crossentropy: sum_j alpha (1 - q_j)^gamma (-y_j log q_j)
- * with q = clip(p / sum p), p = softmax(z) from logits (Keras always
+/* categorical_focal_crossentropy: sum_j alpha_j (1 - q_j)^gamma (-y_j log q_j)
+ * with alpha_j = alpha_per_class[j] when given (each in [0, 1]), else alpha;
+ * q = clip(p / sum p), p = softmax(z) from logits (Keras always
  * normalises and clips here, even from logits). A probability row summing to
  * 0 clips every class to 1e-7, as in categorical_crossentropy: finite loss,
  * gradient 0. */
@@ -165,6 +185,47 @@ xent_status xent_categorical_focal_crossentropy(const float *y_true, const float
                                                 size_t batch, size_t classes,
                                                 const xent_options *opt, float *losses,
                                                 float *grad, float *loss, xent_error *err);
+
+/* kl_divergence (keras.losses.KLDivergence): y' = clip(y, 1e-7, 1),
+ * p' = clip(p, 1e-7, 1), loss sum_j y'_j log(y'_j / p'_j); gradient -y'_j / p'_j
+ * on 1e-7 <= p_j <= 1, else 0. from_logits and label_smoothing are not read. */
+xent_status xent_kl_divergence(const float *y_true, const float *y_pred, size_t batch,
+                               size_t classes, const xent_options *opt, float *losses,
+                               float *grad, float *loss, xent_error *err);
+
+/* Logits distillation (keras.distillation.LogitsDistillation with its default
+ * KL loss): T = opt->temperature (> 0, XENT_OPTIONS_INIT: 3), t = softmax(teacher / T),
+ * s = softmax(student / T), loss T^2 kl_divergence(t, s) (clips included),
+ * then the reduction. `grad` is with respect to the student logits:
+ * T (s_k A - m_k clip(t_k)), m_k = [s_k >= 1e-7], A = sum_k m_k clip(t_k).
+ * Keras' Distiller mixes it with the student's hard-label loss as
+ * w hard + (1 - w) distill (student_loss_weight w, default 0.5); add the two
+ * results (and gradients) with those weights. */
+xent_status xent_logits_distillation(const float *teacher_logits, const float *student_logits,
+                                     size_t batch, size_t classes, const xent_options *opt,
+                                     float *losses, float *grad, float *loss, xent_error *err);
+
+/* categorical_generalized_cross_entropy (keras.losses.CategoricalGeneralizedCrossEntropy,
+ * Keras 3.10+): integer labels [batch], p = y_pred[label] (probabilities, not
+ * normalised or clipped, as Keras), loss (1 - p^q) / q with q = opt->q in
+ * (0, 1] (XENT_OPTIONS_INIT: 0.5); gradient -p^(q-1) at the label, 0
+ * elsewhere. With from_logits, p = softmax(z)[label] and the gradient is
+ * p^q (softmax - onehot). Departures from Keras (NaN or Inf there): a
+ * probability below 0 counts as 0 with gradient 0; at p = 0 the gradient
+ * saturates to -FLT_MAX. */
+xent_status xent_categorical_generalized_cross_entropy(const int32_t *y_true, const float *y_pred,
+                                                       size_t batch, size_t classes,
+                                                       const xent_options *opt, float *losses,
+                                                       float *grad, float *loss, xent_error *err);
+
+/* poly_loss_cross_entropy (Optax, poly-1): logits z (y_pred is always logits),
+ * labels [batch, classes] (one-hot or soft), p = softmax(z),
+ * loss sum_j y_j (logsumexp(z) - z_j) + epsilon sum_j y_j (1 - p_j),
+ * epsilon = opt->epsilon (finite; XENT_OPTIONS_INIT: 2, Optax's default).
+ * Gradient (sum y) p - y + epsilon p (sum_j y_j p_j - y). */
+xent_status xent_poly_loss_cross_entropy(const float *y_true, const float *y_pred, size_t batch,
+                                         size_t classes, const xent_options *opt, float *losses,
+                                         float *grad, float *loss, xent_error *err);
 
 /* ---- tf.nn ops: unreduced, no options ---------------------------------------
  * `grad` is the gradient of the sum of `losses` with respect to the logits. */
@@ -182,6 +243,16 @@ xent_status xent_weighted_cross_entropy_with_logits(const float *labels, const f
                                                     size_t batch, size_t classes,
                                                     float pos_weight, float *losses,
                                                     float *grad, xent_error *err);
+
+/* The same with a pos_weight per class: pos_weight [classes], each finite,
+ * broadcast along the last axis (as TF broadcasts a vector, and PyTorch's
+ * BCEWithLogitsLoss(pos_weight=...)). */
+xent_status xent_weighted_cross_entropy_with_logits_per_class(const float *labels,
+                                                              const float *logits, size_t batch,
+                                                              size_t classes,
+                                                              const float *pos_weight,
+                                                              float *losses, float *grad,
+                                                              xent_error *err);
 
 /* losses [batch]: sum_j y_j (logsumexp(z) - z_j), soft labels. */
 xent_status xent_softmax_cross_entropy_with_logits(const float *labels, const float *logits,

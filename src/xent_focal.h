@@ -1,10 +1,12 @@
 /* xent_focal.h: what the two focal kernel files share (docs/semantics.md 2.6,
  * 4.7 and 4.8): saturation to +-FLT_MAX, the focal power base^gamma (products
  * for gamma = 0..4, else xent_pow), gamma's small-integer test, and at width 4
- * the f64x2 row sums and the tails through a zeroed local copy. Included only
- * by focal_binary.c (xent_binary_focal_crossentropy) and focal_categorical.c
- * (xent_categorical_focal_crossentropy); every helper is static inline so the
- * hot loops of both files inline it as before. Not installed; the public
+ * the f64x2 row sums and the tails through a zeroed local copy. Included by
+ * focal_binary.c (xent_binary_focal_crossentropy) and focal_categorical.c
+ * (xent_categorical_focal_crossentropy), and for its generic helpers
+ * (saturation, tails, f64x2 sums) by kl.c, weighted.c and, through
+ * xent_lrow.h, poly.c and generalized.c; every helper is static inline so the
+ * hot loops inline it. Not installed; the public
  * contract is xent.h. */
 #ifndef XENT_FOCAL_H
 #define XENT_FOCAL_H

@@ -38,14 +38,26 @@ typedef struct xent_plan {
   double denominator;    /* the reduction divides the weighted sum by this; 0 -> loss 0 */
 } xent_plan;
 
+/* Which option fields a loss reads (the plan checks those): */
+#define XENT_USES_FOCAL 1           /* alpha, gamma */
+#define XENT_USES_ALPHA_PER_CLASS 2 /* alpha_per_class */
+#define XENT_USES_Q 4
+#define XENT_USES_EPSILON 8
+#define XENT_USES_TEMPERATURE 16
+
 /* Validate a dense-label Keras call (pointers, shape, options) and compute the
- * reduction's denominator. `focal` enables the alpha/gamma checks. Writes
- * nothing but *plan and *err. */
+ * reduction's denominator. `uses` (XENT_USES_*) names the loss-specific
+ * options to check; alpha_per_class is refused by a loss that does not use
+ * it. Writes nothing but *plan and *err. */
 xent_status xent__plan_dense(xent_plan *plan, const float *y_true, const float *y_pred,
                              size_t batch, size_t classes, const xent_options *opt,
-                             int focal, xent_error *err);
+                             int uses, xent_error *err);
 
-/* The same for integer labels; also checks every label (XENT_ERR_LABEL). */
+/* The same for integer labels; also checks every label (XENT_ERR_LABEL).
+ * xent__plan_sparse reads no loss-specific option (uses = 0). */
+xent_status xent__plan_sparse_uses(xent_plan *plan, const int32_t *y_true, const float *y_pred,
+                                   size_t batch, size_t classes, const xent_options *opt,
+                                   int uses, xent_error *err);
 xent_status xent__plan_sparse(xent_plan *plan, const int32_t *y_true, const float *y_pred,
                               size_t batch, size_t classes, const xent_options *opt,
                               xent_error *err);
@@ -54,8 +66,8 @@ xent_status xent__plan_sparse(xent_plan *plan, const int32_t *y_true, const floa
 xent_status xent__check_nn(const void *labels, const float *logits, size_t batch,
                            size_t classes, xent_error *err);
 
-/* The weight of example b: sample_weight x class_weight of its class x (sparse)
- * the ignore mask. y_row is the example's y_true row (dense). */
+/* The weight of example b: sample_weight x class_weight of its class x the
+ * mask (0 for a masked example) x (sparse) the ignore mask. y_row is the example's y_true row (dense). */
 float xent__dense_weight(const xent_plan *plan, size_t b, const float *y_row);
 float xent__sparse_weight(const xent_plan *plan, size_t b, int32_t label);
 

@@ -8,6 +8,7 @@
 // and the browser tests (which recompute the page's numbers with it in Node).
 
 import { liveSpec, labelsFor, situation, xentCall } from './story.js';
+import { targetsAsRows } from './state.js';
 
 // Model output from z, rounded to float32 like the tensor the loss would get.
 export function activate(output, z, n, u) {
@@ -121,6 +122,37 @@ export function evaluate(xent, s, z, targets, n, override = {}) {
 }
 
 export { situation };
+
+// The same examples under the wider family (docs/semantics.md "New losses"),
+// beside the Live loss, for exclusive classes (integer, one-hot or soft labels
+// over two or more units): poly-1 (Optax's epsilon 2) and, for class labels,
+// generalized cross-entropy (Keras' q 0.5), both from z as logits; for one-hot
+// or soft rows, KL divergence of the softmax of z from the targets and
+// distillation (Keras' temperature 3) with the targets as the teacher's
+// softmax (teacher logits log y). Returns [{ name, call, loss }], [] where
+// none applies.
+export function familyLosses(xent, s, z, n) {
+  if (s.problem !== 'multiclass' || !['integer', 'onehot', 'soft'].includes(s.labels)) return [];
+  const u = s.classes;
+  const shape = [n, u];
+  const rows = targetsAsRows({ ...s, batch: n }).flat();
+  const y = Float32Array.from(rows);
+  const x = Float32Array.from(z.subarray(0, n * u));
+  const out = [{ name: 'poly-1 (epsilon 2)', call: 'xent.polyLossCrossentropy(yTrue, z, { epsilon: 2 })',
+    loss: xent.polyLossCrossentropy(y, x, { shape, epsilon: 2 }).loss }];
+  if (s.labels !== 'soft') {
+    const labels = Int32Array.from({ length: n }, (_, i) => rows.slice(i * u, i * u + u).indexOf(1));
+    out.push({ name: 'generalized cross-entropy (q 0.5)', call: 'xent.categoricalGeneralizedCrossentropy(labels, z, { q: 0.5, fromLogits: true })',
+      loss: xent.categoricalGeneralizedCrossentropy(labels, x, { shape, q: 0.5, fromLogits: true }).loss });
+  }
+  if (s.labels !== 'integer') {
+    out.push({ name: 'KL divergence', call: 'xent.klDivergence(yTrue, softmax(z))',
+      loss: xent.klDivergence(y, activate('softmax', x, n, u), { shape }).loss });
+    out.push({ name: 'distillation (T 3, teacher logits log y)', call: 'xent.logitsDistillation(log(yTrue), z, { temperature: 3 })',
+      loss: xent.logitsDistillation(y.map((v) => Math.log(Math.max(v, 1e-30))), x, { shape, temperature: 3 }).loss });
+  }
+  return out;
+}
 
 // Numbers as shown: 7 significant digits, enough to compare with Keras' float32.
 export function fmt(v, digits = 7) {

@@ -144,12 +144,13 @@ export function labelsFor(s, spec, targets, n) {
 }
 
 // The class of each example, as Keras' class_weight and xent read it: the
-// index, else the argmax of the row (first maximum), else (one column) y >= 0.5.
+// index, else the argmax of the row (first maximum), else (one column) y
+// rounded half to even (labels in [0, 1]: 1 above 0.5).
 export function exampleClasses(spec, y, n) {
   if (spec.family === 'sparse') return Array.from(y.slice(0, n));
   const u = spec.u;
   return Array.from({ length: n }, (_, i) => {
-    if (u === 1) return y[i] >= 0.5 ? 1 : 0;
+    if (u === 1) return y[i] > 0.5 ? 1 : 0;
     let best = 0;
     for (let j = 1; j < u; j++) if (y[i * u + j] > y[i * u + best]) best = j;
     return best;

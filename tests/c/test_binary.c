@@ -29,7 +29,7 @@ static double ref_bce(const float *y, const double *p, size_t B, size_t C, const
     if (o->cw) {
       size_t k = 0;
       if (C == 1)
-        k = yr[0] >= 0.5f;
+        k = rint(yr[0]) == 1.0; /* Keras' trainer rounds half to even (labels in [0, 1] here) */
       else
         for (size_t j = 1; j < C; j++) k = yr[j] > yr[k] ? j : k;
       w *= o->cw[k];
@@ -133,7 +133,7 @@ static void smoothing_and_weights_follow_keras(void) {
           }
           ropt ow = {logits, red, 0.0, sw, NULL};
           run_bce("sample_weight", y, p, B, C, &ow);
-          ropt oc = {logits, red, 0.25, NULL, cw}; /* [B,1]: class y >= 0.5; else argmax */
+          ropt oc = {logits, red, 0.25, NULL, cw}; /* [B,1]: class round(y); else argmax */
           run_bce("class_weight", y, p, B, C, &oc);
           ropt ob = {logits, red, 0.0, sw, cw};
           run_bce("sample_weight x class_weight", y, p, B, C, &ob);

@@ -464,7 +464,7 @@ static void documented_values_at_the_edges(void) {
 }
 
 /* class_weight weights each example by its class (argmax of its y_true row;
- * with one column, y >= 0.5): the same as those weights given as
+ * with one column, y rounded half to even): the same as those weights given as
  * sample_weight to the reference. */
 static void class_weights_weight_each_example_by_its_class(void) {
   check_rng r = {11};
@@ -477,7 +477,7 @@ static void class_weights_weight_each_example_by_its_class(void) {
         size_t best = 0;
         for (size_t j = 1; j < C; j++)
           if (y[b * C + j] > y[b * C + best]) best = j;
-        sw[b] = C == 1 ? cw[y[b] >= 0.5f] : cw[best];
+        sw[b] = C == 1 ? cw[rint(y[b]) == 1.0] : cw[best];
       }
       cfg c = {0, 1, 0.4, 2.0, 0.0};
       xent_options o = opts(&c, XENT_MEAN_WITH_SAMPLE_WEIGHT, NULL);

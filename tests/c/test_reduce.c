@@ -164,13 +164,17 @@ static void denominators_follow_keras(void) {
   plan.denominator = 0.0;
   CHECK(xent__grad_scale(&plan, 1.0f) == 0.0f, "a zero denominator gives a zero gradient");
 
-  float y1[2] = {0.7f, 0.2f};
+  float y1[8] = {0.7f, 0.2f, 0.5f, 1.5f, -0.5f, -0.6f, 1.49f, NAN};
   float cw2[2] = {3.0f, 5.0f};
+  float want[8] = {5.0f, 3.0f, 3.0f, 1.0f, 3.0f, 1.0f, 5.0f, 1.0f};
   xent_options o1 = {0};
   o1.class_weight = cw2;
-  xent__plan_dense(&plan, y1, y1, 2, 1, &o1, 0, NULL);
-  CHECK(xent__dense_weight(&plan, 0, y1) == 5.0f && xent__dense_weight(&plan, 1, y1 + 1) == 3.0f,
-        "one-column labels pick class 1 when y >= 0.5, else class 0");
+  xent__plan_dense(&plan, y1, y1, 8, 1, &o1, 0, NULL);
+  int same = 1;
+  for (size_t b = 0; b < 8; b++) same &= xent__dense_weight(&plan, b, y1 + b) == want[b];
+  CHECK(same,
+        "one-column labels take the class of y rounded half to even, as Keras' trainer "
+        "(0.5 -> 0, -0.5 -> 0, 1.5 -> 2), and a class other than 0 or 1 weighs 1");
 }
 
 int main(void) {

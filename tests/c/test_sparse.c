@@ -227,7 +227,7 @@ static void ignored_and_empty_batches_reduce_to_zero(void) {
 static void extreme_inputs_stay_finite_and_right(void) {
   float z1[3] = {1e30f, -1e30f, 0.0f}, z2[3] = {90.0f, -90.0f, 0.0f}, z3[2] = {3e38f, -3e38f};
   int32_t y0[1] = {0}, y1[1] = {1};
-  xent_options o = {1, 0, XENT_SUM, 0, 0, 0, 0, 0, NULL, NULL};
+  xent_options o = {.from_logits = 1, .reduction = XENT_SUM};
   float l, g[3];
   xent_sparse_categorical_crossentropy(y0, z1, 1, 3, &o, NULL, g, &l, NULL);
   CHECK(l == 0 && g[0] == 0 && g[1] == 0 && g[2] == 0, "a right label on a 1e30 logit costs 0");

@@ -15,8 +15,13 @@
   X(SPARSE, xent_sparse_categorical_crossentropy) \
   X(DENSE, xent_binary_focal_crossentropy) \
   X(DENSE, xent_categorical_focal_crossentropy) \
+  X(DENSE, xent_kl_divergence) \
+  X(DENSE, xent_logits_distillation) \
+  X(SPARSE, xent_categorical_generalized_cross_entropy) \
+  X(DENSE, xent_poly_loss_cross_entropy) \
   X(NN_ELEMENTS, xent_sigmoid_cross_entropy_with_logits) \
   X(NN_WEIGHTED, xent_weighted_cross_entropy_with_logits) \
+  X(NN_WEIGHTED_PER_CLASS, xent_weighted_cross_entropy_with_logits_per_class) \
   X(NN_ROWS, xent_softmax_cross_entropy_with_logits) \
   X(NN_SPARSE, xent_sparse_softmax_cross_entropy_with_logits) \
   X(INSPECT, xent_inspect)

@@ -34,7 +34,7 @@ extern __typeof__(xent_status_string) xs_xent_status_string;
 extern __typeof__(xent_options_size) xs_xent_options_size;
 extern __typeof__(xent_error_size) xs_xent_error_size;
 
-enum { DENSE, SPARSE, NN_ELEMENTS, NN_WEIGHTED, NN_ROWS, NN_SPARSE, INSPECT };
+enum { DENSE, SPARSE, NN_ELEMENTS, NN_WEIGHTED, NN_WEIGHTED_PER_CLASS, NN_ROWS, NN_SPARSE, INSPECT };
 typedef void (*any_fn)(void);
 typedef struct entry { int kind; const char *name; any_fn scalar, simd; } entry;
 #define ROW(kind, fn) {kind, #fn, (any_fn)fn, (any_fn)xs_##fn},
@@ -48,6 +48,8 @@ typedef xent_status (*nn_fn)(const float *, const float *, size_t, size_t, float
                              xent_error *);
 typedef xent_status (*nn_weighted_fn)(const float *, const float *, size_t, size_t, float,
                                       float *, float *, xent_error *);
+typedef xent_status (*nn_weighted_per_class_fn)(const float *, const float *, size_t, size_t,
+                                                const float *, float *, float *, xent_error *);
 typedef xent_status (*nn_sparse_fn)(const int32_t *, const float *, size_t, size_t, float *,
                                     float *, xent_error *);
 typedef xent_status (*inspect_fn)(const float *, size_t, const float *, size_t, size_t,
@@ -107,7 +109,8 @@ typedef struct args {
   int null_true, null_pred, null_opt, want_losses, want_grad, want_loss, want_err;
   xent_options opt;
   float pos_weight;
-  float *y_true, *y_pred, *sw, *cw;
+  float *y_true, *y_pred, *sw, *cw, *alphas, *posw;
+  uint8_t *mask;
   int32_t *labels;
 } args;
 
@@ -177,6 +180,33 @@ static void decode_options(reader *r) {
     o->class_weight = A.cw;
   }
   A.pos_weight = value(r);
+  /* The options of the later losses: mask, per-class alpha, the weight
+   * repeat, q, epsilon, temperature; and a per-class pos_weight. */
+  static const float qs[] = {0.5f, 1.0f, 0.1f, 1e-7f, 0.0f, -0.5f, 1.5f, NAN};
+  static const float eps[] = {2.0f, 0.0f, 1.0f, -1.0f, 1e30f, -1e30f, FLT_MAX, INFINITY, NAN};
+  static const float temps[] = {3.0f, 1.0f, 0.5f, 100.0f, 1e-30f, 1e30f, 0.0f, -1.0f, INFINITY, NAN};
+  static const int32_t repeats[] = {0, 1, 2, 3, -1, 1000};
+  uint8_t m = u8(r);
+  o->q = pick(r, qs, sizeof qs / sizeof *qs);
+  o->epsilon = pick(r, eps, sizeof eps / sizeof *eps);
+  o->temperature = pick(r, temps, sizeof temps / sizeof *temps);
+  o->sample_weight_repeat = repeats[(m >> 3) % 6];
+  o->mask = NULL;
+  o->alpha_per_class = NULL;
+  A.mask = NULL;
+  A.alphas = NULL;
+  A.posw = malloc(sizeof(float) * ncw);
+  for (size_t i = 0; i < ncw; i++) A.posw[i] = (m & 4) ? value(r) : A.pos_weight;
+  if (m & 1) {
+    A.mask = malloc(nsw + 1);
+    for (size_t i = 0; i < nsw; i++) A.mask[i] = u8(r) & 1;
+    o->mask = A.mask;
+  }
+  if (m & 2) {
+    A.alphas = malloc(sizeof(float) * ncw);
+    for (size_t i = 0; i < ncw; i++) A.alphas[i] = (u8(r) & 3) == 3 ? value(r) : 0.25f;
+    o->alpha_per_class = A.alphas;
+  }
 }
 
 /* The data, decoded only for shapes that fit in memory (the rest must fail
@@ -230,13 +260,16 @@ static int all_finite(const float *v, size_t n) {
 /* Whether every input the call reads is finite (then its outputs must be). */
 static int finite_inputs(void) {
   int dense = E->kind == DENSE || E->kind == NN_ELEMENTS || E->kind == NN_WEIGHTED ||
-              E->kind == NN_ROWS;
+              E->kind == NN_WEIGHTED_PER_CLASS || E->kind == NN_ROWS;
   if (dense && !all_finite(A.y_true, A.total)) return 0;
   if (!all_finite(A.y_pred, A.total)) return 0;
   if (E->kind == NN_WEIGHTED && !isfinite(A.pos_weight)) return 0;
+  if (E->kind == NN_WEIGHTED_PER_CLASS && !all_finite(A.posw, A.classes)) return 0;
   if ((E->kind == DENSE || E->kind == SPARSE) && !A.null_opt) {
     if (A.sw && !all_finite(A.sw, A.batch)) return 0;
     if (A.cw && !all_finite(A.cw, A.classes < 2 ? 2 : A.classes)) return 0;
+    if (A.alphas && !all_finite(A.alphas, A.classes)) return 0;
+    if (!isfinite(A.opt.epsilon) || !isfinite(A.opt.temperature)) return 0;
   }
   return 1;
 }
@@ -281,6 +314,7 @@ static void call(int simd, outputs *o) {
     case NN_ELEMENTS:
     case NN_ROWS: o->status = ((nn_fn)f)(yt, yp, b, c, o->losses, o->grad, o->err); break;
     case NN_WEIGHTED: o->status = ((nn_weighted_fn)f)(yt, yp, b, c, A.pos_weight, o->losses, o->grad, o->err); break;
+    case NN_WEIGHTED_PER_CLASS: o->status = ((nn_weighted_per_class_fn)f)(yt, yp, b, c, A.posw, o->losses, o->grad, o->err); break;
     case NN_SPARSE: o->status = ((nn_sparse_fn)f)(lt, yp, b, c, o->losses, o->grad, o->err); break;
     case INSPECT: o->status = ((inspect_fn)f)(yt, A.label_cols, yp, b, c, o->insp, o->err); break;
   }
@@ -315,7 +349,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   decode_shape(&r);
   decode_options(&r);
   decode_data(&r);
-  int elementwise = E->kind == NN_ELEMENTS || E->kind == NN_WEIGHTED;
+  int elementwise = E->kind == NN_ELEMENTS || E->kind == NN_WEIGHTED || E->kind == NN_WEIGHTED_PER_CLASS;
   A.n_losses = elementwise ? A.total : A.total ? A.batch : 0;
 
   if (xent_simd() != 0 || xs_xent_simd() != 1) FAIL("xent_simd: scalar %d, f32x4 %d", xent_simd(), xs_xent_simd());
@@ -339,6 +373,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   float *cw0 = A.cw ? malloc(sizeof(float) * ncw) : NULL;
   if (sw0) memcpy(sw0, A.sw, sizeof(float) * nsw);
   if (cw0) memcpy(cw0, A.cw, sizeof(float) * ncw);
+  float *al0 = A.alphas ? malloc(sizeof(float) * ncw) : NULL, *pw0 = malloc(sizeof(float) * ncw);
+  uint8_t *mk0 = A.mask ? malloc(nsw + 1) : NULL;
+  if (al0) memcpy(al0, A.alphas, sizeof(float) * ncw);
+  memcpy(pw0, A.posw, sizeof(float) * ncw);
+  if (mk0) memcpy(mk0, A.mask, nsw);
 
   outputs s, v;
   call(0, &s);
@@ -346,7 +385,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   if (memcmp(yt0, A.y_true, sizeof(float) * ntrue) || memcmp(yp0, A.y_pred, sizeof(float) * A.total) ||
       (A.total && memcmp(lb0, A.labels, sizeof(int32_t) * A.batch)) || memcmp(&opt0, &A.opt, sizeof opt0) ||
-      (sw0 && memcmp(sw0, A.sw, sizeof(float) * nsw)) || (cw0 && memcmp(cw0, A.cw, sizeof(float) * ncw)))
+      (sw0 && memcmp(sw0, A.sw, sizeof(float) * nsw)) || (cw0 && memcmp(cw0, A.cw, sizeof(float) * ncw)) ||
+      (al0 && memcmp(al0, A.alphas, sizeof(float) * ncw)) || memcmp(pw0, A.posw, sizeof(float) * ncw) ||
+      (mk0 && memcmp(mk0, A.mask, nsw)))
     FAIL("an input was modified");
   if (s.status != v.status) FAIL("status: scalar %d, f32x4 %d", s.status, v.status);
   if (s.status < XENT_OK || s.status >= XENT_STATUS_COUNT) FAIL("status %d is not in the list", s.status);
@@ -384,7 +425,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
 
   release(&s), release(&v);
-  free(yt0), free(yp0), free(lb0), free(sw0), free(cw0);
-  free(A.y_true), free(A.y_pred), free(A.labels), free(A.sw), free(A.cw);
+  free(yt0), free(yp0), free(lb0), free(sw0), free(cw0), free(al0), free(pw0), free(mk0);
+  free(A.y_true), free(A.y_pred), free(A.labels), free(A.sw), free(A.cw), free(A.alphas), free(A.posw), free(A.mask);
   return 0;
 }

@@ -18,7 +18,11 @@ const KERAS = {
   CategoricalCrossentropy: ['from_logits', 'label_smoothing', 'axis', 'reduction', 'name', 'dtype'],
   CategoricalFocalCrossentropy: ['alpha', 'gamma', 'from_logits', 'label_smoothing', 'axis', 'reduction', 'name', 'dtype'],
   SparseCategoricalCrossentropy: ['from_logits', 'ignore_class', 'reduction', 'axis', 'name', 'dtype'],
+  // keras/src/losses/losses.py (Keras 3.10+).
+  CategoricalGeneralizedCrossEntropy: ['q', 'reduction', 'name', 'dtype'],
 };
+// keras/src/distillation/distillation_loss.py: keras.distillation.*.
+const KERAS_DISTILLATION = { LogitsDistillation: ['temperature', 'loss'] };
 // tf.nn ops (docs/semantics.md 3.1-3.5) and the keyword arguments each takes.
 const TFNN = {
   sigmoid_cross_entropy_with_logits: ['labels', 'logits', 'name'],
@@ -45,6 +49,9 @@ const XENT = {
   sparseCategoricalCrossentropy: ['fromLogits', 'reduction', 'sampleWeight', 'classWeight', 'ignoreClass'],
   binaryFocalCrossentropy: [...KERAS_OPTS, 'alpha', 'gamma', 'applyClassBalancing'],
   categoricalFocalCrossentropy: [...KERAS_OPTS, 'alpha', 'gamma'],
+  categoricalGeneralizedCrossentropy: ['fromLogits', 'reduction', 'sampleWeight', 'classWeight', 'q'],
+  logitsDistillation: ['reduction', 'sampleWeight', 'temperature'],
+  polyLossCrossentropy: ['reduction', 'sampleWeight', 'classWeight', 'epsilon'],
   sigmoidCrossEntropyWithLogits: [], weightedCrossEntropyWithLogits: [],
   softmaxCrossEntropyWithLogits: [], sparseSoftmaxCrossEntropyWithLogits: [],
 };
@@ -62,9 +69,15 @@ function pyKwargs(text) {
 }
 
 function checkKeras(k, where) {
-  assert.ok(KERAS[k.className], `${where}: ${k.className} is a Keras 3 loss class`);
-  for (const a of Object.keys(k.args)) assert.ok(KERAS[k.className].includes(a), `${where}: ${k.className} takes ${a}`);
-  const m = k.code.match(/^keras\.losses\.(\w+)\((.*)\)$/);
+  if (k.className === null) {
+    // No Keras class (poly-1): the code is Optax's function.
+    assert.match(k.code, /^optax\.poly_loss_cross_entropy\(logits, labels, epsilon=[\d.]+\)$/, `${where}: Optax code ${k.code}`);
+    return;
+  }
+  const classes = k.code.startsWith('keras.distillation.') ? KERAS_DISTILLATION : KERAS;
+  assert.ok(classes[k.className], `${where}: ${k.className} is a Keras 3 loss class`);
+  for (const a of Object.keys(k.args)) assert.ok(classes[k.className].includes(a), `${where}: ${k.className} takes ${a}`);
+  const m = k.code.match(/^keras\.(?:losses|distillation)\.(\w+)\((.*)\)$/);
   assert.ok(m, `${where}: keras code ${k.code}`);
   assert.equal(m[1], k.className);
   const kw = pyKwargs(m[2]);
@@ -386,4 +399,21 @@ test('the result has the documented shape, with the numbers the user gave filled
   const fromData = recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', numClasses: 10,
     inspection: { labels: 'integer', output: 'logits', labelRange: [0, 8], classes: 9, rows: 4, rowsBreakingLabelPattern: 0, rowsBreakingOutputPattern: 0, labelNonfinite: 0, predNonfinite: 0 } });
   assert.deepEqual(ids(fromData), ['units-mismatch'], 'nine prediction columns for ten classes');
+});
+
+test('the recommender knows the wider family: poly-1 for exclusive classes from logits, generalized cross-entropy for noisy labels, logits distillation for a teacher', () => {
+  const r = recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', noisyLabels: true, distillation: true });
+  const fns = r.alternatives.map((a) => a.xent.fn);
+  for (const fn of ['polyLossCrossentropy', 'categoricalGeneralizedCrossentropy', 'logitsDistillation']) assert.ok(fns.includes(fn), `${fn} in ${fns.join(', ')}`);
+  assert.ok(r.warnings.some((w) => w.id === 'distillation' && /T\^2/.test(w.message)));
+  const poly = r.alternatives.find((a) => a.xent.fn === 'polyLossCrossentropy');
+  assert.equal(poly.labelTransform.id, 'onehot', 'poly-1 takes dense labels');
+  const probs = recommend({ problem: 'multiclass', labels: 'onehot', output: 'softmax', noisyLabels: true });
+  const gce = probs.alternatives.find((a) => a.xent.fn === 'categoricalGeneralizedCrossentropy');
+  assert.equal(gce.xent.options.fromLogits, false);
+  assert.equal(gce.labelTransform.id, 'argmax', 'generalized CE takes class indices');
+  assert.ok(!probs.alternatives.some((a) => a.xent.fn === 'polyLossCrossentropy'), 'poly-1 takes logits');
+  const multilabel = recommend({ problem: 'multilabel', labels: 'multihot', output: 'logits', noisyLabels: true, distillation: true });
+  assert.ok(!multilabel.alternatives.some((a) => ['polyLossCrossentropy', 'categoricalGeneralizedCrossentropy', 'logitsDistillation'].includes(a.xent.fn)), 'none of them is for independent classes');
+  assert.throws(() => recommend({ problem: 'multiclass', labels: 'integer', output: 'logits', distillation: 'yes' }), TypeError);
 });

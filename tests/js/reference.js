@@ -64,9 +64,10 @@ function defaults(options = {}) {
 }
 
 // The class an example counts as for class_weight: its sparse label, else the
-// argmax of its label row (first maximum), else (one column) y >= 0.5.
+// argmax of its label row (first maximum), else (one column) y rounded half to
+// even as Keras' trainer does (np.round / tf.round; labels in [0, 1] here).
 function denseClass(yRow) {
-  if (yRow.length === 1) return yRow[0] >= 0.5 ? 1 : 0;
+  if (yRow.length === 1) return yRow[0] > 0.5 ? 1 : 0;
   let best = 0;
   for (let j = 1; j < yRow.length; j++) if (yRow[j] > yRow[best]) best = j;
   return best;

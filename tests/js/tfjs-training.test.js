@@ -93,6 +93,10 @@ for (const backend of ['cpu', 'wasm']) {
         weightedCrossEntropyWithLogits: () => tf.mean(xt.weightedCrossEntropyWithLogits(dense, z, 2)),
         softmaxCrossEntropyWithLogits: () => tf.mean(xt.softmaxCrossEntropyWithLogits(dense, z)),
         sparseSoftmaxCrossEntropyWithLogits: () => tf.mean(xt.sparseSoftmaxCrossEntropyWithLogits(sparse, z)),
+        klDivergence: () => xt.klDivergence(dense, p),
+        logitsDistillation: () => xt.logitsDistillation(tf.mul(dense, 4), z, { temperature: 2 }),
+        categoricalGeneralizedCrossentropy: () => xt.categoricalGeneralizedCrossentropy(sparse, z, { fromLogits: true }),
+        polyLossCrossentropy: () => xt.polyLossCrossentropy(dense, z),
       };
       assert.deepEqual(Object.keys(calls).sort(), Object.keys(xt.LOSSES).sort());
       const count = tf.memory().numTensors;
@@ -100,7 +104,7 @@ for (const backend of ['cpu', 'wasm']) {
         tf.tidy(() => {
           const { value, grads } = tf.variableGrads(f);
           assert.deepEqual(value.shape, [], name);
-          const g = grads[(name === 'binaryCrossentropy' || name === 'binaryFocalCrossentropy') ? p.name : z.name];
+          const g = grads[(name === 'binaryCrossentropy' || name === 'binaryFocalCrossentropy' || name === 'klDivergence') ? p.name : z.name];
           assert.deepEqual(g.shape, [6, 3], name);
           assert.ok(g.dataSync().some((v) => v !== 0) && g.dataSync().every(Number.isFinite), name);
         });

@@ -4,10 +4,12 @@
 // runs the setting through xent (model.js evaluate) and shows the model output,
 // the probabilities the loss works with, each example's loss, the reduced loss
 // and the gradient per class as signed bars, w.r.t. logits or probabilities
-// (docs/semantics.md §4). Called by xent-explorer.js.
+// (docs/semantics.md §4), and the same examples under the wider family
+// (poly-1, generalized CE, KL divergence, distillation: "New losses").
+// Called by xent-explorer.js.
 
 import { units } from '../state.js';
-import { evaluate, callText, kerasText, fmt } from '../model.js';
+import { evaluate, callText, kerasText, familyLosses, fmt } from '../model.js';
 import { kerasName } from '../story.js';
 import { makeSlider } from './slider.js';
 import { esc } from './recommend.js';
@@ -55,6 +57,7 @@ export function mountLive(root, ctx) {
       <span class="key kc"></span> the logit the curves vary</p>
     <div class="examples" data-examples></div>
     <p class="total">Reduced loss (<span data-red></span>): <output data-loss></output></p>
+    <p class="note" data-family></p>
     <details data-part="tables" class="table-wrap"><summary>Numbers as a table</summary><div data-table></div></details>`;
   const q = (sel) => root.querySelector(sel);
   let shapeKey = '';
@@ -165,6 +168,9 @@ export function mountLive(root, ctx) {
         (the loss input${s.output === 'logits' ? ' = z' : ` = ${s.output}(z)`}), of the reduced loss.`;
       q('[data-red]').textContent = r.spec.options.reduction || 'sum_over_batch_size';
       q('[data-loss]').textContent = fmt(r.loss);
+      const fam = familyLosses(ctx.xent, s, z, n);
+      q('[data-family]').innerHTML = fam.length ? `The same examples under the wider family: ${fam.map((f) =>
+        `<span data-family-loss="${esc(f.call.slice(5, f.call.indexOf('(')))}" title="${esc(f.call)}">${esc(f.name)} <output>${fmt(f.loss)}</output></span>`).join('; ')}.` : '';
       const warns = (rec?.warnings || []).filter((w) => RELEVANT.includes(w.id));
       q('[data-banner]').innerHTML = warns.map((w) =>
         `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><code>${esc(w.id)}</code>: ${esc(w.message)}</li>`).join('');
