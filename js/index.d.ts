@@ -265,3 +265,64 @@ export declare function recommend(situation: Situation): Recommendation;
 
 /** The recommender's decision table: every problem x labels x output combination. */
 export declare const DECISION_TABLE: readonly Record<string, unknown>[];
+
+// ---- Huge vocabularies: candidate sampling and sampled losses (docs/semantics.md 3.5) ----
+// Declarations for js/sampled.js, kept in this one block.
+
+export interface LogUniformCandidateSamplerOptions {
+  /** [batch, numTrue] true class ids in [0, rangeMax). */
+  trueClasses: Input;
+  /** Default: the last dimension of nested trueClasses, else 1. */
+  numTrue?: number;
+  numSampled: number;
+  /** Default true: redraw until numSampled distinct classes (numSampled <= rangeMax). */
+  unique?: boolean;
+  rangeMax: number;
+  /** An integer in [0, 2^53 - 1] for xent's SplitMix64 stream; omitted: a fresh random seed. */
+  seed?: number;
+}
+
+export interface SampledValues {
+  sampledCandidates: Int32Array;
+  trueExpectedCount: Float32Array;
+  sampledExpectedCount: Float32Array;
+}
+
+/** tf.random.log_uniform_candidate_sampler with xent's own seeded generator. */
+export declare function logUniformCandidateSampler(options: LogUniformCandidateSamplerOptions): SampledValues;
+
+export interface SampledLossOptions {
+  /** [numClasses, dim]; pass an xent tensor to avoid copying a large table. */
+  weights: Input;
+  /** [numClasses] */
+  biases: Input;
+  /** [batch, numTrue] (or [batch] when numTrue is 1) class ids. */
+  labels: Input;
+  /** [batch, dim] */
+  inputs: Input;
+  numSampled: number;
+  numClasses: number;
+  numTrue?: number;
+  /** Default: true for sampledSoftmaxLoss, false for nceLoss. */
+  removeAccidentalHits?: boolean;
+  seed?: number;
+  /** Candidates from elsewhere, as the sampler returns them (object or [candidates, true counts, sampled counts]). */
+  sampledValues?: SampledValues | [Input, Input, Input] | { sampledCandidates: Input; trueExpectedCount: Input; sampledExpectedCount: Input };
+  /** Default true (TensorFlow always subtracts log Q). */
+  subtractLogQ?: boolean;
+  gradient?: boolean;
+}
+
+export interface SampledLossResult {
+  /** [batch] per-example losses. */
+  losses: Float32Array;
+  /** [numSampled] the candidates used. */
+  sampled: Int32Array;
+  /** With gradient: true, gradients of the sum of losses: dense for inputs, sparse for the classes. */
+  grad: { inputs: Float32Array; classIds: Int32Array; weights: Float32Array; biases: Float32Array } | undefined;
+}
+
+/** tf.nn.sampled_softmax_loss (training only; evaluate with the full softmax). */
+export declare function sampledSoftmaxLoss(options: SampledLossOptions): SampledLossResult;
+/** tf.nn.nce_loss (training only). */
+export declare function nceLoss(options: SampledLossOptions): SampledLossResult;

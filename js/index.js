@@ -14,6 +14,7 @@ import { P, SHAPE, T, bytes, fail, kerasGeneral, nnGeneral, predClasses, reserve
 import { describe, notInitialized, rangeError, shapeString, typeError } from './errors.js';
 import { classify } from './inspect-classify.js';
 import * as recommender from './recommend.js';
+import * as sampled from './sampled.js';
 
 /** 'wasm-simd' or 'wasm' once init() has resolved; undefined before. */
 export let backend;
@@ -213,6 +214,21 @@ export function softmaxCrossEntropyWithLogits(labels, logits, options) {
 }
 export function sparseSoftmaxCrossEntropyWithLogits(labels, logits, options) {
   return nn('sparseSoftmaxCrossEntropyWithLogits', 8 /* xent_sparse_softmax_cross_entropy_with_logits */, SPARSE_ROWS, labels, logits, undefined, options);
+}
+
+// ---- Huge vocabularies: candidate sampling and sampled losses (sampled.js) ---------
+
+/** tf.random.log_uniform_candidate_sampler with xent's own seeded generator. */
+export function logUniformCandidateSampler(options) {
+  return sampled.logUniformCandidateSampler(ready('logUniformCandidateSampler'), options);
+}
+/** tf.nn.sampled_softmax_loss: { losses, sampled, grad } with sparse class gradients. */
+export function sampledSoftmaxLoss(options) {
+  return sampled.sampledSoftmaxLoss(ready('sampledSoftmaxLoss'), options);
+}
+/** tf.nn.nce_loss: { losses, sampled, grad } with sparse class gradients. */
+export function nceLoss(options) {
+  return sampled.nceLoss(ready('nceLoss'), options);
 }
 
 // ---- Inspecting data and recommending a loss -----------------------------------

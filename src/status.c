@@ -39,4 +39,12 @@ _Static_assert(sizeof(xent_options) == 64, "layout");
 _Static_assert(offsetof(xent_error, index) == 4, "layout");
 _Static_assert(offsetof(xent_error, value) == 8, "layout");
 _Static_assert(sizeof(xent_error) == 16, "layout");
+/* js/sampled.js writes xent_sampled_args and reads xent_sampled_grad. */
+_Static_assert(offsetof(xent_sampled_args, sampled_expected_count) == 24, "layout");
+_Static_assert(offsetof(xent_sampled_args, batch) == 28, "layout");
+_Static_assert(offsetof(xent_sampled_args, num_sampled) == 44, "layout");
+_Static_assert(offsetof(xent_sampled_args, remove_accidental_hits) == 48, "layout");
+_Static_assert(sizeof(xent_sampled_args) == 56, "layout");
+_Static_assert(offsetof(xent_sampled_grad, num_ids) == 16, "layout");
+_Static_assert(sizeof(xent_sampled_grad) == 20, "layout");
 #endif

@@ -292,6 +292,101 @@ xent_status xent_inspect(const float *y_true, size_t label_cols, const float *y_
                          size_t batch, size_t classes, xent_inspection *out,
                          xent_error *err);
 
+/* ---- Candidate sampling and sampled losses (huge vocabularies) ---------------
+ * tf.random.log_uniform_candidate_sampler, tf.nn.sampled_softmax_loss and
+ * tf.nn.nce_loss (docs/semantics.md section 3.5). For training only: each is
+ * an estimate of a loss over all num_classes classes computed from the true
+ * classes and num_sampled sampled ones; evaluate with the full softmax.
+ * Class ids are int32 in [0, num_classes). Nothing is allocated: each call
+ * takes a caller-owned workspace of at least the bytes its _workspace_size
+ * function returns, and keeps no state between calls (same arguments, same
+ * results). */
+
+/* log_uniform_candidate_sampler: draws num_sampled classes from
+ * P(k) = log((k + 2) / (k + 1)) / log(range_max + 1), k in [0, range_max),
+ * TensorFlow's Zipfian sampler: k = floor(exp(U log(range_max + 1))) - 1 with
+ * U uniform in [0, 1), then k mod range_max. With `unique` draws are repeated
+ * until num_sampled distinct classes are found (num_sampled <= range_max, else
+ * XENT_ERR_OPTION on "num_sampled"); *num_tries (may be NULL) receives the
+ * number of draws. Expected counts, float32, TensorFlow's formula: p
+ * num_sampled when num_tries == num_sampled (always without `unique`), else
+ * 1 - (1 - p)^num_tries. The generator is xent's own, not TensorFlow's
+ * Philox: SplitMix64 started at `seed` (seed_hi * 2^32 + seed_lo), U = the top
+ * 53 bits of each output times 2^-53, and exp and log computed from + - * /
+ * only, so a seed gives the same classes in every build (native, wasm, SIMD or
+ * not). true_classes [batch, num_true] must lie in [0, range_max)
+ * (XENT_ERR_LABEL, err->index the flat index); the expected counts of the
+ * true classes go to true_expected_count [batch, num_true] (may be NULL). */
+size_t xent_log_uniform_candidate_sampler_workspace_size(size_t num_sampled);
+xent_status xent_log_uniform_candidate_sampler(const int32_t *true_classes, size_t batch,
+                                               size_t num_true, size_t num_sampled,
+                                               int32_t unique, size_t range_max,
+                                               uint32_t seed_lo, uint32_t seed_hi,
+                                               int32_t *sampled_candidates,
+                                               float *true_expected_count,
+                                               float *sampled_expected_count,
+                                               uint32_t *num_tries, void *work,
+                                               size_t work_bytes, xent_error *err);
+
+/* What a sampled loss is computed from: TensorFlow's arguments, with the
+ * sampler's three outputs (sampled_values) given. Every field is 4 bytes on
+ * wasm32 (the JS API writes this struct; offsets asserted in status.c). */
+typedef struct xent_sampled_args {
+  const float *weights;                /* [num_classes, dim] class embeddings */
+  const float *biases;                 /* [num_classes] */
+  const int32_t *labels;               /* [batch, num_true] true classes */
+  const float *inputs;                 /* [batch, dim] */
+  const int32_t *sampled_candidates;   /* [num_sampled], shared by every example */
+  const float *true_expected_count;    /* [batch, num_true], > 0 */
+  const float *sampled_expected_count; /* [num_sampled], > 0 */
+  size_t batch, dim, num_classes, num_true, num_sampled;
+  int32_t remove_accidental_hits; /* TF default: 1 for sampled softmax, 0 for NCE */
+  int32_t subtract_log_q;         /* TF always 1: logits minus log(expected count) */
+} xent_sampled_args;
+
+/* Gradients of the sum of the per-example losses. Sparse in the classes: each
+ * class whose row was used appears once in class_ids (the sampled candidates
+ * in sample order, then the true classes not among them in order of first
+ * appearance), with its gradient row in weights [num_ids, dim] and biases
+ * [num_ids]. Capacity: batch * num_true + num_sampled ids. Any pointer may be
+ * NULL when that output is not wanted (class_ids is then still needed for
+ * weights or biases). */
+typedef struct xent_sampled_grad {
+  float *inputs;      /* [batch, dim], dense */
+  int32_t *class_ids; /* [capacity] */
+  float *weights;     /* [capacity, dim] */
+  float *biases;      /* [capacity] */
+  size_t num_ids;     /* written: the number of class ids */
+} xent_sampled_grad;
+
+/* Both losses start from TensorFlow's _compute_sampled_logits: per example b,
+ *   z_t = inputs_b . weights[labels_bt] + biases[labels_bt] - log(true_expected_count_bt)
+ *   z_s = inputs_b . weights[sampled_s] + biases[sampled_s] - log(sampled_expected_count_s)
+ * (the log terms only with subtract_log_q). With remove_accidental_hits a
+ * sampled column whose class is one of the example's true classes is dropped
+ * (TF adds -FLT_MAX to it, which gives the same losses and gradients; when a
+ * class appears more than once among the candidates, TF drops only its last
+ * position, and so does xent). Targets are 1 / num_true on the true columns,
+ * 0 on the sampled ones.
+ *   sampled_softmax_loss: softmax cross-entropy over the columns,
+ *     logsumexp(z) - sum_t z_t / num_true.
+ *   nce_loss: the sum over the columns of the sigmoid cross-entropy,
+ *     max(z, 0) - z y + log1p(exp(-|z|)).
+ * The dot products run in float32 (f32x4 in the SIMD build, bit-identical to
+ * the scalar one), the loss and logit gradients in double. Errors:
+ * XENT_ERR_NULL, XENT_ERR_SHAPE (a size of 0 other than batch, or a workspace
+ * smaller than xent_sampled_workspace_size), XENT_ERR_LABEL (a label or
+ * sampled candidate outside [0, num_classes); arg "labels" or
+ * "sampled_candidates"), XENT_ERR_OPTION (an expected count that is not a
+ * finite number > 0). */
+size_t xent_sampled_workspace_size(size_t batch, size_t num_true, size_t num_sampled);
+xent_status xent_sampled_softmax_loss(const xent_sampled_args *args, float *losses,
+                                      xent_sampled_grad *grad, void *work, size_t work_bytes,
+                                      xent_error *err);
+xent_status xent_nce_loss(const xent_sampled_args *args, float *losses,
+                          xent_sampled_grad *grad, void *work, size_t work_bytes,
+                          xent_error *err);
+
 /* ---- Build facts ------------------------------------------------------------ */
 
 /* 1 when this build runs the f32x4 kernels, 0 for the scalar build. */

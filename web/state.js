@@ -4,7 +4,9 @@
 // configuration reloads exactly from it. Pure module (no DOM); imported by
 // xent-explorer.js and by the browser tests.
 
-export const PANELS = ['choose', 'recommend', 'live', 'curves', 'learn', 'numerics', 'paste'];
+import { LESSONS } from './lessons.js';
+
+export const PANELS = ['lessons', 'choose', 'recommend', 'live', 'shapes', 'imbalance', 'metrics', 'curves', 'learn', 'numerics', 'paste', 'sampled'];
 // Parts inside panels that `hide` can name as well.
 export const PARTS = ['problem', 'labels', 'output', 'from-logits', 'batch', 'classes', 'options',
   'code', 'explanation', 'warnings', 'tables', 'flip'];
@@ -37,7 +39,16 @@ export const SCHEMA = {
   tab: enumOf(['keras', 'tfnn', 'tfjs', 'pytorch', 'xent'], 'keras'),
   'numeric-logit': num(-1e30, 1e30, -200),
   'numeric-label': int(0, 1, 1),
+  'sampled-num': int(2, 2000, 64),
+  'sampled-seed': int(0, 999999, 1),
   hide: { type: 'tokens', default: [] },
+  // What the user trains with now ("your loss", as written; passed to
+  // recommend as currentLoss), and facts about the data it cannot show.
+  'current-loss': { type: 'text', max: 160, default: '' },
+  'huge-vocabulary': { type: 'bool', default: false },
+  'dense-targets': { type: 'bool', default: false },
+  distillation: { type: 'bool', default: false },
+  lesson: enumOf(['', ...LESSONS.map((l) => l.id)], ''),
 };
 export const KEYS = Object.keys(SCHEMA);
 
@@ -77,6 +88,8 @@ function parseOne(spec, text) {
     }
     case 'tokens':
       return t.split(/[\s,]+/).filter(Boolean);
+    case 'text':
+      return t.slice(0, spec.max);
     default:
       return undefined;
   }
@@ -225,11 +238,38 @@ export function normalize(input) {
 // attributes through a getter). Unknown keys and bad values are ignored.
 export function fromEntries(entries, base = defaults()) {
   const patch = {};
-  for (const [k, text] of entries) {
+  const list = [...entries];
+  const lesson = list.find(([k]) => k === 'lesson');
+  const id = lesson && parseValue('lesson', lesson[1]);
+  if (id) base = lessonState(id, base);
+  for (const [k, text] of list) {
     const v = parseValue(k, text);
     if (v !== undefined) patch[k] = v;
   }
   return applyPatch(base, patch);
+}
+
+// The state a lesson opens: its keys over `base` (the defaults, or the
+// element's attributes), with the lesson named.
+export function lessonState(id, base = defaults()) {
+  const l = LESSONS.find((x) => x.id === id);
+  if (!l) return base;
+  const patch = { lesson: id };
+  for (const [k, text] of Object.entries(l.state)) {
+    const v = parseValue(k, String(text));
+    if (v === undefined) throw new RangeError(`lesson ${id}: ${k}=${text} is not a valid value`);
+    patch[k] = v;
+  }
+  return applyPatch(base, patch);
+}
+
+// A lesson's fix (or "try this") as a patch over the current state.
+export function lessonFix(id) {
+  const l = LESSONS.find((x) => x.id === id);
+  if (!l?.fix) return null;
+  const patch = {};
+  for (const [k, text] of Object.entries(l.fix.state || {})) patch[k] = parseValue(k, String(text));
+  return patch;
 }
 
 export function fromHash(hash, base) {
@@ -237,17 +277,23 @@ export function fromHash(hash, base) {
   return fromEntries(new URLSearchParams(text).entries(), base);
 }
 
-// Only keys that differ from the defaults, in schema order; commas kept readable.
+// Only keys that differ from the defaults (or, when a lesson is open, from
+// the lesson's state, which `lesson=` restores first), in schema order;
+// commas kept readable.
 export function toHash(s) {
-  // Logits and targets are compared with the defaults of the same shape.
-  const d = defaults();
-  const shaped = normalize({ ...d, problem: s.problem, labels: s.labels, batch: s.batch, classes: s.classes, logits: [], targets: [] });
-  d.logits = shaped.logits;
-  d.targets = shaped.targets;
+  const d = s.lesson ? lessonState(s.lesson) : defaults();
+  const sameShape = ['problem', 'labels', 'batch', 'classes'].every((k) => d[k] === s[k]);
+  if (!s.lesson || !sameShape) {
+    // Logits and targets are compared with the defaults of the same shape
+    // (after a lesson's shape changed, they are always written).
+    const shaped = normalize({ ...defaults(), problem: s.problem, labels: s.labels, batch: s.batch, classes: s.classes, logits: [], targets: [] });
+    d.logits = s.lesson ? [] : shaped.logits;
+    d.targets = s.lesson ? [] : shaped.targets;
+  }
   const parts = [];
   for (const k of KEYS) {
     const a = formatOne(SCHEMA[k], s[k]);
-    if (a === formatOne(SCHEMA[k], d[k]) && k !== 'problem') continue;
+    if (a === formatOne(SCHEMA[k], d[k]) && k !== 'problem' && !(k === 'lesson' && s.lesson)) continue;
     parts.push(`${k}=${encodeURIComponent(a).replace(/%2C/g, ',').replace(/%20/g, '+')}`);
   }
   return '#' + parts.join('&');

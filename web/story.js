@@ -25,6 +25,19 @@ export function situation(s) {
   if (s['class-weight'].length || s['pos-weight'] !== 1 || s.focal) sit.imbalanced = true;
   if (s['label-smoothing'] > 0) sit.noisyLabels = true;
   if (s['ignore-class'] >= 0) sit.paddingLabel = s['ignore-class'];
+  if (s['current-loss']) sit.currentLoss = s['current-loss'];
+  if (s['huge-vocabulary']) sit.hugeVocabulary = true;
+  if (s['dense-targets']) sit.denseTargets = true;
+  if (s.distillation) sit.distillation = true;
+  return sit;
+}
+
+// The situation with data: the state's declarations and xent.inspect's
+// reading of pasted arrays. The output width comes from the data, so a last
+// layer of the wrong width shows against the declared class count.
+export function dataSituation(s, inspection) {
+  const sit = { ...situation(s), inspection };
+  delete sit.outputUnits;
   return sit;
 }
 

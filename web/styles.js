@@ -21,7 +21,7 @@ export const css = `
   --err-fg: #8a1c14;
   --s0: #0b5cad;
   --s1: #c2410c;
-  --focus: #c2410c;
+  --focus: #6d28d9;
   color: var(--fg);
   font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif;
 }
@@ -42,7 +42,7 @@ export const css = `
     --err-fg: #ffb4ab;
     --s0: #6cb6ff;
     --s1: #ffa657;
-    --focus: #ffa657;
+    --focus: #d2a8ff;
   }
 }
 * { box-sizing: border-box; }
@@ -51,10 +51,16 @@ export const css = `
 .top { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
 .title { font-size: 1.35rem; margin: 12px 0 8px; }
 .badge { font-size: 0.8rem; border: 1px solid var(--line); border-radius: 999px; padding: 1px 10px; color: var(--muted); }
-h3 { font-size: 1.05rem; margin: 0 0 8px; }
+h3 { font-size: 1.05rem; margin: 0; display: inline; }
+details.fold > summary { cursor: pointer; margin-bottom: 8px; }
+details.fold:not([open]) > summary { margin-bottom: 0; }
+.answer { margin: 0 0 10px; font-size: 1.02rem; overflow-wrap: anywhere; }
+.answer code { font-weight: 600; }
+li.warn details summary { cursor: pointer; }
+li.warn details p { margin: 4px 0; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 14px; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; min-width: 0; }
-.panel-live, .panel-curves, .panel-learn, .panel-numerics, .panel-paste { grid-column: 1 / -1; }
+.panel-lessons, .panel-live, .panel-shapes, .panel-curves, .panel-learn, .panel-numerics, .panel-paste, .panel-sampled { grid-column: 1 / -1; }
 code { overflow-wrap: anywhere; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
 button, select, input, textarea { font: inherit; color: inherit; }
@@ -62,7 +68,8 @@ button, select, input[type="text"], input[type="number"], textarea {
   background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 3px 8px;
 }
 button { cursor: pointer; }
-:focus-visible, .slider:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
+:focus-visible, .slider:focus { outline: 3px dashed var(--focus); outline-offset: 2px; }
+[aria-disabled="true"] { opacity: 0.55; cursor: not-allowed; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .note, .legend { color: var(--muted); font-size: 0.88rem; }
 .error { background: var(--err-bg); color: var(--err-fg); padding: 6px 10px; border-radius: 6px; }
@@ -80,10 +87,44 @@ fieldset.radios label:has(input:checked) { border-color: var(--accent); box-shad
 .opt-grid input[type="range"] { flex: 1; min-width: 80px; }
 .opt-grid .off { opacity: 0.5; }
 
+/* Lessons */
+.lesson-pick { margin: 0; }
+.lesson-pick select { max-width: 100%; }
+.lesson { border-left: 4px solid var(--accent); background: var(--bg); border-radius: 6px; padding: 8px 12px; margin-top: 8px; }
+.lesson h4 { margin: 0 0 4px; font-size: 1rem; }
+.lesson p { margin: 4px 0; }
+.lesson-step { color: var(--muted); font-size: 0.82rem; text-transform: uppercase; letter-spacing: 0.03em; }
+.lesson .fix { border-color: var(--accent); font-weight: 600; }
+.your-loss input { flex: 1 1 16em; min-width: 0; }
+
+/* Formula strip */
+.formula { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 6px 10px; margin: 6px 0; }
+.formula summary { cursor: pointer; font-weight: 600; }
+ol.fx { list-style: none; padding: 0; margin: 4px 0; display: grid; gap: 4px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.84rem; overflow-wrap: anywhere; }
+.fx-label { font-family: system-ui, sans-serif; font-weight: 600; }
+.fx-floor { color: var(--muted); }
+.fx-total, .fx-grad { margin: 4px 0; font-size: 0.9rem; overflow-wrap: anywhere; }
+
+/* Label shapes */
+.shape-grid { display: grid; gap: 4px 16px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 300px), 1fr)); }
+.shape-arr p { margin: 2px 0; }
+.shape-arr pre, .panel-shapes pre { margin: 2px 0 6px; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
+h4 { font-size: 0.95rem; margin: 10px 0 4px; }
+ul.mismatches { padding-left: 18px; margin: 4px 0; }
+ul.mismatches > li { margin-bottom: 6px; }
+ul.mismatches p { margin: 2px 0; }
+ul.mismatches ul { padding-left: 16px; margin: 2px 0; }
+.fw { color: var(--muted); }
+table.conv td { text-align: left; }
+
+/* Imbalance */
+figure.ff { margin: 6px 0; max-width: 460px; }
+figure.ff figcaption { font-size: 0.85rem; color: var(--muted); }
+
 /* Recommend */
 .headline { font-size: 1.08rem; margin: 0 0 6px; overflow-wrap: anywhere; }
 .headline code { font-weight: 600; }
-.verdict { font-size: 0.8rem; border-radius: 999px; padding: 1px 8px; background: color-mix(in srgb, var(--prob) 18%, transparent); white-space: nowrap; }
+.verdict { font-size: 0.8rem; border-radius: 8px; padding: 1px 8px; background: color-mix(in srgb, var(--prob) 18%, transparent); overflow-wrap: anywhere; }
 .verdict[data-verdict="mismatch"], .verdict[data-verdict="invalid"] { background: var(--err-bg); color: var(--err-fg); }
 .verdict[data-verdict="works"] { background: var(--warn-bg); color: var(--warn-fg); }
 .verdict:empty { display: none; }
@@ -136,7 +177,7 @@ li.sev-info { background: color-mix(in srgb, var(--accent) 10%, var(--bg)); colo
 .key.s1 { background: var(--s1); height: 3px; width: 18px; vertical-align: 3px; }
 
 /* Tables */
-.table-wrap { overflow-x: auto; margin-top: 8px; }
+.table-wrap, .scroll { overflow-x: auto; margin-top: 8px; max-width: 100%; }
 .table-wrap summary { cursor: pointer; color: var(--muted); }
 table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding: 4px 0; }

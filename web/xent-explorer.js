@@ -7,40 +7,64 @@
 // Work stops while the element is off screen (IntersectionObserver).
 
 import * as xent from '../js/index.js';
-import { KEYS, PANELS, PARTS, applyPatch, defaults, fromEntries, fromHash, toHash } from './state.js';
+import { KEYS, PANELS, PARTS, applyPatch, defaults, fromEntries, fromHash, lessonState, toHash } from './state.js';
+import { lessonById } from './lessons.js';
+import { esc } from './panels/recommend.js';
 import { situation, fmt } from './model.js';
 import { css } from './styles.js';
 import { mountChoose } from './panels/choose.js';
+import { mountLessons } from './panels/lessons.js';
+import { mountShapes } from './panels/shapes.js';
+import { mountImbalance } from './panels/imbalance.js';
+import { mountMetrics } from './panels/metrics.js';
 import { mountRecommend } from './panels/recommend.js';
 import { mountLive } from './panels/live.js';
 import { mountCurves } from './panels/curves.js';
 import { mountLearn } from './panels/learn.js';
 import { mountNumerics } from './panels/numerics.js';
 import { mountPaste } from './panels/paste.js';
+import { mountSampled } from './panels/sampled.js';
 
 const TITLES = {
+  lessons: 'Lessons',
   choose: 'Choose',
   recommend: 'Recommended loss',
   live: 'Live example',
+  shapes: 'Label shapes',
+  imbalance: 'Imbalance: class weights, pos_weight, focal',
+  metrics: 'Metrics',
   curves: 'Curves',
   learn: 'Watch it learn',
   numerics: 'Numerics',
   paste: 'Bring your own numbers',
+  sampled: 'Sampled softmax: for training only',
 };
 const MOUNT = {
+  lessons: mountLessons,
   choose: mountChoose,
   recommend: mountRecommend,
   live: mountLive,
+  shapes: mountShapes,
+  imbalance: mountImbalance,
+  metrics: mountMetrics,
   curves: mountCurves,
   learn: mountLearn,
   numerics: mountNumerics,
   paste: mountPaste,
+  sampled: mountSampled,
 };
+
+// Panels open on a first visit; the others are one click away.
+const OPEN = ['lessons', 'choose', 'recommend', 'live'];
 
 let uid = 0;
 const camel = (k) => k.replace(/-(\w)/g, (_, c) => c.toUpperCase());
 
-export class XentExplorer extends HTMLElement {
+// Without a DOM (server-side rendering in Node) the class extends a plain
+// class, so importing it throws nothing; define.js then registers nothing.
+const Base = typeof HTMLElement === 'undefined' ? class {} : HTMLElement;
+
+export class XentExplorer extends Base {
   static get observedAttributes() {
     return [...KEYS, 'sync-url'];
   }
@@ -117,19 +141,24 @@ export class XentExplorer extends HTMLElement {
 
   _build() {
     this._built = true;
+    // Progressive disclosure: the first screen answers "which loss" and
+    // offers the lessons; the other panels start folded and draw when opened.
     const sections = PANELS.map(
       (p) => `<section class="panel panel-${p}" data-part="${p}" aria-labelledby="${this._id}-${p}">
-        <h3 id="${this._id}-${p}">${TITLES[p]}</h3><div class="body"></div></section>`,
+        <details class="fold" data-fold="${p}"${OPEN.includes(p) ? ' open' : ''}><summary><h3 id="${this._id}-${p}">${TITLES[p]}</h3></summary>
+        <div class="body"></div></details></section>`,
     ).join('');
     this.shadowRoot.innerHTML = `<style>${css}</style>
       <div class="xe" part="root">
         <header class="top"><h2 class="title">Cross-entropy explorer</h2>
           <span class="badge" data-backend>loading wasm…</span></header>
+        <p class="answer" data-answer></p>
         <p class="error" data-error hidden></p>
         <div class="grid">${sections}</div>
         <div class="sr-only" aria-live="polite" data-live></div>
       </div>`;
     this._live = this.shadowRoot.querySelector('[data-live]');
+    for (const d of this.shadowRoot.querySelectorAll('[data-fold]')) d.addEventListener('toggle', () => this._schedule());
     const ctx = {
       id: this._id,
       xent,
@@ -137,8 +166,21 @@ export class XentExplorer extends HTMLElement {
       set: (patch) => this._set(patch),
       schedule: () => this._schedule(),
       visible: () => this._visible,
+      // A lesson opens its whole state over the element's attributes.
+      openLesson: (lid) => {
+        this._state = lessonState(lid, this._readAttributes());
+        this._schedule();
+      },
+      paste: (arrays) => this._panels.paste?.fill(arrays),
+      // The one live region: errors and the end of training are said at once.
+      announce: (text) => {
+        this._announced = text;
+        this._live.textContent = text;
+      },
     };
+    this._folds = {};
     for (const p of PANELS) {
+      this._folds[p] = this.shadowRoot.querySelector(`[data-fold="${p}"]`);
       const body = this.shadowRoot.querySelector(`[data-part="${p}"] .body`);
       this._panels[p] = MOUNT[p](body, ctx);
     }
@@ -193,6 +235,16 @@ export class XentExplorer extends HTMLElement {
     const t0 = performance.now();
     const s = this._state;
     this._applyHide(s.hide);
+    // A newly opened lesson with arrays puts them in the paste panel.
+    if (s.lesson !== this._lessonShown) {
+      this._lessonShown = s.lesson;
+      const l = lessonById(s.lesson);
+      if (l?.paste) {
+        this._panels.paste.fill(l.paste);
+        this._folds.paste.open = true;
+      }
+      for (const p of l?.open ?? []) if (this._folds[p]) this._folds[p].open = true;
+    }
     let rec = null;
     try {
       rec = xent.recommend(situation(s));
@@ -200,8 +252,10 @@ export class XentExplorer extends HTMLElement {
       rec = { error: e.message, warnings: [] };
     }
     const results = {};
+    const answer = this.shadowRoot.querySelector('[data-answer]');
+    answer.innerHTML = rec.error ? '' : `Use <code>${esc(rec.keras?.code ?? '')}</code> <span class="verdict" data-verdict="${esc(rec.verdict)}">your setup ${esc(rec.verdictText)}</span>`;
     for (const p of PANELS) {
-      if (s.hide.includes(p)) continue;
+      if (s.hide.includes(p) || !this._folds[p].open) continue;
       try {
         results[p] = this._panels[p].update(s, rec, results);
       } catch (e) {

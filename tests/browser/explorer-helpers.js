@@ -21,7 +21,9 @@ export async function start() {
   return {
     base,
     browser,
-    async open(path, { width = 1280, height = 900, colorScheme = 'light' } = {}) {
+    // `folded: true` keeps the panels as a first visit sees them; by default
+    // every panel is opened (they start folded below the first screen).
+    async open(path, { width = 1280, height = 900, colorScheme = 'light', folded = false } = {}) {
       const context = await browser.newContext({ viewport: { width, height }, colorScheme });
       const page = await context.newPage();
       const log = { errors: [], failed: [], bad: [], responses: [], foreign: [] };
@@ -38,6 +40,12 @@ export async function start() {
         const el = document.querySelector('xent-explorer');
         return el && el.backend && el.renderedAt > 0;
       });
+      if (!folded) {
+        await page.evaluate(() => new Promise((ok) => {
+          for (const el of document.querySelectorAll('xent-explorer')) for (const d of el.shadowRoot.querySelectorAll('details.fold')) d.open = true;
+          requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(ok)));
+        }));
+      }
       return { page, log, context };
     },
     async close() {

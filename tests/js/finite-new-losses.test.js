@@ -5,7 +5,8 @@
 // among them, give finite per-example losses and gradients, bit-identical in
 // the scalar and SIMD builds. The fuzz targets found both defects these rows
 // reproduce: poly-1 losses of -7.04 and -19.7 for one row, and a NaN from
-// the per-class weighted op.
+// the per-class weighted op; and a zero-weight generalized cross-entropy row
+// with a prediction of FLT_MAX gave NaN.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as xent from '../../js/index.js';
@@ -56,6 +57,8 @@ describe('the later losses keep finite, build-identical outputs on extreme finit
       for (const fromLogits of [false, true]) {
         for (const q of [0.5, 1e-7, 1]) check(await onBoth(() => xent.categoricalGeneralizedCrossentropy([n - 1], z, { fromLogits, q, gradient: true })), `generalized ${r} ${fromLogits} ${q}`);
       }
+      // A "probability" of FLT_MAX: (1 - p^q) / q is -Inf unsaturated, and NaN times a zero weight.
+      check(await onBoth(() => xent.categoricalGeneralizedCrossentropy([0, 0], [[FLT_MAX, 0], [FLT_MAX, 1]], { q: 1, sampleWeight: [0, 1], reduction: 'none', gradient: true })), `generalized p = FLT_MAX ${r}`);
       const posWeight = Array.from({ length: n }, (_, i) => [FLT_MAX, -FLT_MAX, 0, 2][i % 4]);
       check(await onBoth(() => xent.weightedCrossEntropyWithLogits(Float32Array.from(Y[r]), z, posWeight, { gradient: true })), `weighted per class ${r}`);
     }

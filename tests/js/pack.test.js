@@ -1,13 +1,15 @@
 // pack.test.js: the published package works from its tarball:
 // `npm pack`, install into an empty project (offline, no runtime
 // dependencies), then a plain `import * as xent from 'xent'` in Node computes
-// losses and gradients that match a float64 reference written here.
+// losses and gradients that match a float64 reference written here; so does
+// `require('xent')` from CommonJS, `import 'xent/explorer'` in Node throws
+// nothing, and the tarball carries the LICENSE.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { packAndInstall } from './packed.js';
+import { packAndInstall, root } from './packed.js';
 
 let pkg;
 before(() => {
@@ -137,4 +139,64 @@ test("init({ backend: 'wasm' }) on the installed package loads the scalar build 
   assert.equal(out.backend, 'wasm');
   assert.equal(out.current, 'wasm');
   checkResults(out);
+});
+
+test('require("xent") from a CommonJS file works on this Node, which package.json engines admits', () => {
+  const manifest = JSON.parse(readFileSync(path.join(pkg.dir, 'node_modules/xent/package.json'), 'utf8'));
+  // require() of an ES module works unflagged from Node 20.19 and 22.12 (not in 21 or 22.0-22.11).
+  assert.equal(manifest.engines.node, '^20.19.0 || >=22.12.0');
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  assert.ok((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22, `this test needs a Node the engines field admits, not ${process.version}`);
+  const file = path.join(pkg.dir, 'app-require.cjs');
+  writeFileSync(file, `const xent = require('xent');
+xent.init().then((backend) => {
+  const r = xent.sparseCategoricalCrossentropy(${JSON.stringify(LABELS)}, ${JSON.stringify(LOGITS)}, { fromLogits: true, gradient: true });
+  console.log(JSON.stringify({ resolved: require.resolve('xent'), backend, current: xent.backend, sparse: { loss: r.loss, grad: Array.from(r.grad) },
+    binary: (({ loss, grad }) => ({ loss, grad: Array.from(grad) }))(xent.binaryCrossentropy(${JSON.stringify(Y)}, ${JSON.stringify(P)}, { gradient: true })) }));
+});
+`);
+  const out = JSON.parse(execFileSync(process.execPath, ['--no-warnings', file], { cwd: pkg.dir, encoding: 'utf8' }));
+  assert.ok(out.resolved.startsWith(path.join(pkg.dir, 'node_modules/xent/')), out.resolved);
+  assert.equal(out.backend, 'wasm-simd');
+  checkResults(out);
+});
+
+test('importing xent/explorer in Node (server-side rendering) throws nothing and registers nothing', () => {
+  const out = runInApp('app-ssr.mjs', `
+const m = await import('xent/explorer');
+console.log(JSON.stringify({ resolved: import.meta.resolve('xent/explorer'), exports: Object.keys(m), kind: typeof m.XentExplorer,
+  customElements: typeof globalThis.customElements, HTMLElement: typeof globalThis.HTMLElement, document: typeof globalThis.document }));
+`);
+  assert.ok(out.resolved.endsWith('/node_modules/xent/web/define.js'), out.resolved);
+  assert.deepEqual(out, { resolved: out.resolved, exports: ['XentExplorer'], kind: 'function', customElements: 'undefined', HTMLElement: 'undefined', document: 'undefined' });
+});
+
+test("the tarball's size is the one README.md states (within 10%)", () => {
+  const bytes = statSync(pkg.tarball).size;
+  const m = /Packed tarball: (\d+) KB/.exec(readFileSync(path.join(root, 'README.md'), 'utf8'));
+  assert.ok(m, 'README.md states the packed tarball size as "Packed tarball: N KB"');
+  assert.ok(Math.abs(Number(m[1]) * 1000 - bytes) <= 0.1 * bytes, `README.md states ${m[1]} KB; the tarball is ${(bytes / 1000).toFixed(0)} KB: update README.md`);
+});
+
+test('the wasm and inlined module sizes README.md states are the shipped files\' (within 1%)', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const installed = path.join(pkg.dir, 'node_modules/xent');
+  const m = /`dist\/xent-simd\.wasm` ([\d.]+) KB, `dist\/xent\.wasm` ([\d.]+) KB/.exec(readme);
+  const js = /\(`js\/wasm\/\*\.js`, ([\d.]+) KB and ([\d.]+) KB\)/.exec(readme);
+  assert.ok(m && js, 'README.md states the sizes of dist/*.wasm and js/wasm/*.js');
+  const stated = [[m[1], 'dist/xent-simd.wasm'], [m[2], 'dist/xent.wasm'], [js[1], 'js/wasm/simd.js'], [js[2], 'js/wasm/scalar.js']];
+  for (const [kb, file] of stated) {
+    const bytes = statSync(path.join(installed, file)).size;
+    assert.ok(Math.abs(Number(kb) * 1000 - bytes) <= 0.01 * bytes, `README.md states ${kb} KB for ${file}; it is ${(bytes / 1000).toFixed(1)} KB: update README.md`);
+  }
+});
+
+test('the tarball carries the MIT LICENSE that package.json names, copyright the xent authors', () => {
+  assert.ok(pkg.files.includes('LICENSE'), pkg.files.join(', '));
+  const text = readFileSync(path.join(pkg.dir, 'node_modules/xent/LICENSE'), 'utf8');
+  assert.match(text, /^MIT License\n\nCopyright \(c\) \d{4} the xent authors\n/);
+  assert.match(text, /THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND/);
+  const manifest = JSON.parse(readFileSync(path.join(pkg.dir, 'node_modules/xent/package.json'), 'utf8'));
+  assert.equal(manifest.license, 'MIT');
+  assert.ok(manifest.keywords.includes('cross-entropy') && manifest.keywords.includes('webassembly'), manifest.keywords.join(', '));
 });

@@ -23,9 +23,9 @@ const npm = (args, cwd) =>
  * Packs the repository and installs the tarball into a fresh project.
  * Returns { dir (the project), tarball, files (paths inside the tarball), cleanup() }.
  *
- * `--ignore-scripts`: the prepack script (scripts/build.sh wasm) already ran in
- * scripts/ensure.sh before the tests; running it again here would rebuild
- * dist/ while other test files read it.
+ * The tarball holds the committed built modules (dist/*.wasm, js/wasm/*.js);
+ * `--ignore-scripts` keeps any pack script from touching them while other
+ * test files read them.
  */
 export function packAndInstall(prefix = 'xent-pack-') {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));

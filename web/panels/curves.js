@@ -50,7 +50,7 @@ export function mountCurves(root, ctx) {
     <p class="note" data-curve-note></p>
     <div class="charts"><div data-chart-loss></div><div data-chart-deriv></div></div>
     <p class="legend"><span class="key s0"></span> your setting <span class="key s1 dashed" data-part="flip"></span><span data-flip-label data-part="flip"></span></p>
-    <details data-part="tables" class="table-wrap"><summary>Curves as a table</summary><div data-curve-table></div></details>`;
+    <details data-part="tables" class="table-wrap"><summary>Curves as a table</summary><div data-curve-table class="scroll" tabindex="0" role="region" aria-label="Curves as a table"></div></details>`;
   const q = (sel) => root.querySelector(sel);
   q('[data-curve]').addEventListener('change', (e) => ctx.set({ curve: Number(e.target.value) }));
   // Charts are drawn at their box's width so the text keeps its size on phones.

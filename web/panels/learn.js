@@ -148,7 +148,7 @@ export function floorCaption(s, runs, n) {
 
 export function mountLearn(root, ctx) {
   root.innerHTML = `<div class="row"><button type="button" data-train>Train</button>
-      <button type="button" data-reset>Reset</button> <span data-learn-status role="status"></span></div>
+      <button type="button" data-reset>Reset</button> <span data-learn-status></span></div>
     <div class="learn-grid">
       <figure><canvas width="240" height="240" data-canvas="0" role="img" aria-label="Decision regions, your setting"></canvas>
         <figcaption>Your setting<span data-acc="0"></span></figcaption></figure>
@@ -157,7 +157,7 @@ export function mountLearn(root, ctx) {
       <div class="learn-chart" data-learn-chart></div>
     </div>
     <p class="note" data-learn-floor role="note"></p>
-    <details data-part="tables" class="table-wrap"><summary>Training as a table</summary><div data-learn-table></div></details>`;
+    <details data-part="tables" class="table-wrap"><summary>Training as a table</summary><div data-learn-table class="scroll" tabindex="0" role="region" aria-label="Training as a table"></div></details>`;
   const q = (sel) => root.querySelector(sel);
   let key = '', data = null, runs = [], running = false, paused = false, raf = 0, s = null;
 
@@ -213,8 +213,11 @@ export function mountLearn(root, ctx) {
     const accB = runs[1].acc.length ? `: accuracy ${(runs[1].acc[runs[1].acc.length - 1] * 100).toFixed(1)}%` : '';
     q('[data-flip-caption]').textContent = `Flipped: ${flip.what}${accB}`;
     const n = runs[0].loss.length;
-    q('[data-learn-status]').textContent = n
+    const status = n
       ? `${done ? 'finished, ' : ''}step ${n}/${STEPS}: loss ${fmt(runs[0].loss[n - 1], 4)} (flipped ${fmt(runs[1].loss[n - 1], 4)})` : 'not trained yet';
+    // Only the end of training is announced (the explorer's one live region).
+    if (done && q('[data-learn-status]').textContent !== status) ctx.announce?.(`Training ${status}`);
+    q('[data-learn-status]').textContent = status;
     q('[data-learn-floor]').textContent = floorCaption(s, runs, n);
     const shown = s.hide.includes('flip') ? runs.slice(0, 1) : runs;
     const series = shown.map((run, k) => ({ points: run.loss.map((v, i) => [i + 1, v]), cls: k, dashed: k === 1 }));

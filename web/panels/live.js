@@ -13,6 +13,7 @@ import { evaluate, callText, kerasText, familyLosses, fmt } from '../model.js';
 import { kerasName } from '../story.js';
 import { makeSlider } from './slider.js';
 import { esc } from './recommend.js';
+import { renderFormula } from './formula.js';
 
 const clip = (p) => Math.min(Math.max(p, 1e-7), 0.99999988);
 
@@ -50,15 +51,16 @@ const RELEVANT = ['double-activation', 'logits-treated-as-probabilities', 'singl
 
 export function mountLive(root, ctx) {
   root.innerHTML = `<p class="call">Loss: <code data-keras-call></code><br>xent: <code data-call></code></p>
+    <details class="formula" open><summary>The loss, written out</summary><div data-formula></div></details>
     <p class="wrt" data-wrt></p>
     <ul class="warnings banner" data-part="warnings" data-banner></ul>
     <p class="legend" aria-hidden="true"><span class="key kz"></span> z, drag or use arrow keys
-      <span class="key kp"></span> probability the loss uses <span class="key kg"></span> gradient
+      <span class="key kp"></span> probability the loss uses <span class="key kg"></span> gradient <span data-grad-label></span>
       <span class="key kc"></span> the logit the curves vary</p>
     <div class="examples" data-examples></div>
     <p class="total">Reduced loss (<span data-red></span>): <output data-loss></output></p>
     <p class="note" data-family></p>
-    <details data-part="tables" class="table-wrap"><summary>Numbers as a table</summary><div data-table></div></details>`;
+    <details data-part="tables" class="table-wrap"><summary>Numbers as a table</summary><div data-table class="scroll" tabindex="0" role="region" aria-label="Numbers as a table"></div></details>`;
   const q = (sel) => root.querySelector(sel);
   let shapeKey = '';
   let sliders = [];
@@ -167,6 +169,8 @@ export function mountLive(root, ctx) {
       q('[data-wrt]').innerHTML = `Gradient bars: <strong>d loss / d ${r.wrt === 'logits' ? 'logits' : 'probabilities'}</strong>
         (the loss input${s.output === 'logits' ? ' = z' : ` = ${s.output}(z)`}), of the reduced loss.`;
       q('[data-red]').textContent = r.spec.options.reduction || 'sum_over_batch_size';
+      const f = renderFormula(q('[data-formula]'), s, r.live);
+      q('[data-grad-label]').textContent = f.gradient.startsWith('∂loss/∂z = ') ? f.gradient.slice(9) : '';
       q('[data-loss]').textContent = fmt(r.loss);
       const fam = familyLosses(ctx.xent, s, z, n);
       q('[data-family]').innerHTML = fam.length ? `The same examples under the wider family: ${fam.map((f) =>
@@ -175,7 +179,9 @@ export function mountLive(root, ctx) {
       q('[data-banner]').innerHTML = warns.map((w) =>
         `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><code>${esc(w.id)}</code>: ${esc(w.message)}</li>`).join('');
       for (let k = 0; k < n * u; k++) {
-        sliders[k].set(s.logits[k], `${fmt(s.logits[k], 3)}${s.output !== 'logits' ? `, ${s.output} ${fmt(r.out[k], 4)}` : ''}`);
+        // The announcement carries what the value does: the probability the
+        // loss uses and the gradient on this logit's bar.
+        sliders[k].set(s.logits[k], `${fmt(s.logits[k], 3)}${s.output !== 'logits' ? `, ${s.output} ${fmt(r.out[k], 4)}` : ''}, probability ${fmt(probs[k], 3)}, gradient ${fmt(r.grad[k], 3)}`);
         sliders[k].el.classList.toggle('current', k === s.curve);
         q(`[data-pbar="${k}"]`).style.height = `${(probs[k] * 100).toFixed(2)}%`;
         q(`[data-pnum="${k}"]`).textContent = short(probs[k]);

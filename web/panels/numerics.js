@@ -72,15 +72,16 @@ export function mountNumerics(root, ctx) {
   root.innerHTML = `<div class="row"><label>Logit z <input type="text" inputmode="decimal" data-nz size="10" aria-describedby="${ctx.id}-nz-msg"></label>
       <span class="presets">${PRESETS.map((v) => `<button type="button" data-preset="${v}">${v === 0 ? '0' : String(v).replace('e+', 'e')}</button>`).join('')}</span>
       <label>Label y <select data-ny><option value="1">1</option><option value="0">0</option></select></label></div>
-    <p class="error" id="${ctx.id}-nz-msg" data-nz-msg role="alert" hidden></p>
+    <p class="error" id="${ctx.id}-nz-msg" data-nz-msg hidden></p>
     <p class="note">A sigmoid layer in float32 outputs exactly 1 once z &gt; 17 and exactly 0 below z ≈ −88 (−104 with denormals). The naive formula then meets log(0) = −Infinity and 0·log(0) = NaN. Keras clips p to [1e-7, 1−2⁻²³]: finite, but the loss saturates at 16.118095 or 15.942385 and the gradient outside the clip is exactly 0, so training on a saturated example stops. From logits, nothing saturates: that is why from_logits=True is the stable choice.</p>
-    <div class="table-wrap"><table data-ntable></table></div>`;
+    <div class="table-wrap" tabindex="0" role="region" aria-label="Numerics table"><table data-ntable></table></div>`;
   const q = (sel) => root.querySelector(sel);
   const box = q('[data-nz]'), msg = q('[data-nz-msg]');
   const say = (text) => {
     msg.hidden = !text;
     msg.textContent = text;
     box.setAttribute('aria-invalid', String(Boolean(text)));
+    if (text) ctx.announce?.(text);
   };
   box.addEventListener('change', (e) => {
     const r = readLogit(e.target.value);

@@ -8,6 +8,7 @@
 import { evaluate, callText, fmt } from '../model.js';
 import { parseArray } from '../parse.js';
 import { esc } from './recommend.js';
+import { dataSituation } from '../story.js';
 
 const EXAMPLE_LABELS = 'array([2, 0, 1])';
 const EXAMPLE_PREDS = `array([[ 0.1, -1.2,  2.3],
@@ -63,6 +64,7 @@ export function mountPaste(root, ctx) {
       <div><label for="${id}-pp">Predictions (y_pred)</label><textarea id="${id}-pp" rows="4" spellcheck="false" data-pp></textarea></div>
     </div>
     <div data-seen></div>
+    <ul class="warnings" data-paste-warnings></ul>
     <div data-paste-out></div>`;
   const q = (sel) => root.querySelector(sel);
   q('[data-pl]').value = EXAMPLE_LABELS;
@@ -84,17 +86,33 @@ export function mountPaste(root, ctx) {
   });
 
   return {
-    update(s) {
+    // Puts arrays in the boxes (a lesson's), as if typed.
+    fill({ labels, preds }) {
+      q('[data-pl]').value = labels;
+      q('[data-pp]').value = preds;
+      dirty = true;
+    },
+    update(s, rec) {
       const key = JSON.stringify([s.labels, s.output, s['from-logits'], s['label-smoothing'], s.focal, s.gamma, s.alpha,
-        s['class-balancing'], s['pos-weight'], s['class-weight'], s['ignore-class'], s.reduction]);
+        s['class-balancing'], s['pos-weight'], s['class-weight'], s['ignore-class'], s.reduction, s.problem, s.classes, s['current-loss'], rec?.verdictText]);
       if (!dirty && key === lastKey) return null;
       dirty = false;
       lastKey = key;
       const out = q('[data-paste-out]');
       // A parse error clears the previous diagnosis: nothing may act on old arrays.
+      // The error under the boxes describes them (aria-describedby); the box at fault is marked invalid.
+      const mark = (which) => {
+        for (const [box, name] of [[q('[data-pl]'), 'labels'], [q('[data-pp]'), 'preds']]) {
+          box.setAttribute('aria-invalid', String(which === name));
+          if (which) box.setAttribute('aria-describedby', `${id}-paste-err`);
+          else box.removeAttribute('aria-describedby');
+        }
+      };
+      mark(null);
       const failed = (html) => {
         seen = null;
         q('[data-seen]').innerHTML = '';
+        q('[data-paste-warnings]').innerHTML = '';
         out.innerHTML = html;
         return null;
       };
@@ -102,12 +120,14 @@ export function mountPaste(root, ctx) {
       try {
         lab = parseArray(q('[data-pl]').value);
       } catch (e) {
-        return failed(`<p class="error">Labels: ${esc(e.message)}</p>`);
+        mark('labels');
+        return failed(`<p class="error" id="${id}-paste-err">Labels: ${esc(e.message)}</p>`);
       }
       try {
         pred = parseArray(q('[data-pp]').value);
       } catch (e) {
-        return failed(`<p class="error">Predictions: ${esc(e.message)}</p>`);
+        mark('preds');
+        return failed(`<p class="error" id="${id}-paste-err">Predictions: ${esc(e.message)}</p>`);
       }
       const shape = inspectShape(lab, pred);
       try {
@@ -121,8 +141,16 @@ export function mountPaste(root, ctx) {
           output pattern: ${seen.rowsBreakingOutputPattern ?? 0}.</p>
           ${(seen.notes || []).length ? `<ul>${seen.notes.map((n) => `<li>${esc(typeof n === 'string' ? n : n.message || JSON.stringify(n))}</li>`).join('')}</ul>` : ''}
           ${clash.length ? `<p class="warn">Check: ${clash.join('; ')}. <button type="button" data-adopt>Use what inspect sees</button></p>` : '<p>That matches your choices.</p>'}`;
+        // What the data adds to the recommendation: warnings the panel above does not show.
+        const shown = new Set((rec?.warnings || []).map((w) => w.id));
+        const more = ctx.xent.recommend(dataSituation(s, seen)).warnings.filter((w) => !shown.has(w.id));
+        q('[data-paste-warnings]').innerHTML = more.map((w) => {
+          const [first, ...rest] = w.message.split(/(?<=[.:])\s(?=[A-Z])/);
+          return `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><details><summary><strong>${esc(w.severity)}</strong> <code>${esc(w.id)}</code> (from the data): ${esc(first)}</summary>${rest.length ? `<p>${esc(rest.join(' '))}</p>` : ''}</details></li>`;
+        }).join('');
       } catch (e) {
         seen = null;
+        q('[data-paste-warnings]').innerHTML = '';
         q('[data-seen]').innerHTML = `<p class="error">inspect: ${esc(e.message.replace(/^inspect: /, ''))}</p>`;
       }
       try {
@@ -137,10 +165,11 @@ export function mountPaste(root, ctx) {
         }
         out.innerHTML = `${a.reading ? `<p class="note" data-paste-reading>${esc(a.reading)}.</p>` : ''}<p>With your settings: <code>${esc(callText(r.spec))}</code></p>
           <p>Reduced loss: <output data-paste-loss>${fmt(r.loss)}</output>; gradient w.r.t. ${r.wrt}.</p>
-          <div class="table-wrap"><table><caption>Per-example losses and gradients</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
+          <div class="table-wrap" tabindex="0" role="region" aria-label="Per-example losses and gradients"><table><caption>Per-example losses and gradients</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
         return r;
       } catch (e) {
-        out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+        mark('both');
+        out.innerHTML = `<p class="error" id="${id}-paste-err">${esc(e.message)}</p>`;
         return null;
       }
     },

@@ -74,6 +74,10 @@ export function mountRecommend(root, ctx) {
     ctx.set({ tab: keys[j] });
     q(`[data-tab="${keys[j]}"]`).focus();
   });
+  q('[data-rec-warnings]').addEventListener('click', (e) => {
+    const b = e.target.closest('[data-open-lesson]');
+    if (b) ctx.openLesson(b.dataset.openLesson);
+  });
   q('[data-copy]').addEventListener('click', async (e) => {
     const text = q('[data-rec-code]').textContent;
     const btn = e.currentTarget;
@@ -122,8 +126,11 @@ export function mountRecommend(root, ctx) {
       const alts = rec.alternatives || [];
       q('[data-rec-alternatives]').innerHTML = alts.length
         ? `<p>Also correct:</p><ul>${alts.map((a) => `<li>${altText(a)}</li>`).join('')}</ul>` : '';
-      q('[data-rec-warnings]').innerHTML = (rec.warnings || []).map((w) =>
-        `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><strong>${esc(w.severity)}</strong> <code>${esc(w.id)}</code>: ${esc(w.message)}</li>`).join('');
+      // Each warning folds to its first sentence (a phone shows a list, not a wall).
+      q('[data-rec-warnings]').innerHTML = (rec.warnings || []).map((w) => {
+        const [first, ...rest] = w.message.split(/(?<=[.:])\s(?=[A-Z])/);
+        return `<li class="warn sev-${esc(w.severity)}" data-warning="${esc(w.id)}"><details><summary><strong>${esc(w.severity)}</strong> <code>${esc(w.id)}</code>: ${esc(first)}</summary>${rest.length ? `<p>${esc(rest.join(' '))}</p>` : ''} <button type="button" class="lesson-link" data-open-lesson="${esc(w.id)}">Open the lesson</button></details></li>`;
+      }).join('');
       return rec;
     },
   };
