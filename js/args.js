@@ -22,6 +22,13 @@ export function source() {
   return { kind: COPY, src: null, length: 0, shape: null, ptr: 0, ints: false, off: -1, ctor: null };
 }
 
+/** Whether `key` is an own property of `obj` (options are read from own properties only). */
+export const hasOwn = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
+
+/** A real Float32Array / Int32Array (a Proxy of one is not: its getters throw). */
+export const isF32 = (v) => v instanceof Float32Array && ArrayBuffer.isView(v);
+export const isI32 = (v) => v instanceof Int32Array && ArrayBuffer.isView(v);
+
 const isTyped = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView);
 const isBig = (v) => v instanceof BigInt64Array || v instanceof BigUint64Array;
 
@@ -69,7 +76,9 @@ export function resolve(fn, name, value, rec, heap, ints) {
   rec.off = -1;
   rec.kind = COPY;
   // The common cases first, with one type test each.
-  if (value instanceof Float32Array || value instanceof Int32Array || (isTyped(value) && !isBig(value))) {
+  // ArrayBuffer.isView, not instanceof alone: a Proxy of a typed array passes
+  // instanceof but throws on .length; it is not an array xent can read.
+  if (isTyped(value) && !isBig(value)) {
     rec.length = value.length;
     rec.src = value;
     // Reading .buffer of a small typed array makes V8 move it off its heap
@@ -321,6 +330,9 @@ export function parseOptions(fn, options, allowed) {
   if (options === undefined || options === null) return o;
   if (typeof options !== 'object' || Array.isArray(options) || isTyped(options)) throw notAnObject(fn, options);
   for (const key in options) {
+    // Own properties only: a key inherited from a prototype (Object.create({
+    // fromLogits: true }), or a polluted Object.prototype) is not an option.
+    if (!hasOwn(options, key)) continue;
     const v = options[key];
     // One switch both checks the name and reads the value: no lookup table
     // and no Object.keys on the hot path.
@@ -363,9 +375,9 @@ function isShape(v) {
   if (n === 2) {
     const a = v[0];
     const b = v[1];
-    return a === (a >>> 0) && b === (b >>> 0);
+    return typeof a === 'number' && typeof b === 'number' && a === (a >>> 0) && b === (b >>> 0);
   }
-  return n === 1 && v[0] === (v[0] >>> 0);
+  return n === 1 && typeof v[0] === 'number' && v[0] === (v[0] >>> 0);
 }
 
 function notAnObject(fn, options) {
@@ -416,7 +428,7 @@ function slowOption(fn, o, key, v, allowed) {
       case 'ignoreClass':
         if (v === null) break;
         if (typeof v !== 'number') throw typeError(fn, `options.ignoreClass must be an integer class index or null, got ${describe(v)}`);
-        if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw rangeError(fn, `options.ignoreClass must be an integer, got ${v}`);
+        if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw rangeError(fn, `options.ignoreClass must be an integer, got ${v}; it is an int32 class index, from -2147483648 to 2147483647`);
         o.ignoreClass = v;
         break;
       case 'alpha':
@@ -442,10 +454,12 @@ function readOut(fn, o, v) {
   if (v === undefined || v === null) return;
   if (typeof v !== 'object') throw typeError(fn, `options.out must be an object { losses, grad } of Float32Arrays, got ${describe(v)}`);
   for (const k in v) {
-    if (k !== 'losses' && k !== 'grad') throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);
+    if (hasOwn(v, k) && k !== 'losses' && k !== 'grad') throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);
   }
-  o.outLosses = v.losses === null ? undefined : v.losses;
-  o.outGrad = v.grad === null ? undefined : v.grad;
+  const losses = hasOwn(v, 'losses') ? v.losses : undefined;
+  const grad = hasOwn(v, 'grad') ? v.grad : undefined;
+  o.outLosses = losses === null ? undefined : losses;
+  o.outGrad = grad === null ? undefined : grad;
 }
 
 /**
@@ -455,7 +469,7 @@ function readOut(fn, o, v) {
  */
 export function outTarget(fn, name, out, length, heap) {
   if (out === undefined) return 0;
-  if (out instanceof Float32Array) {
+  if (isF32(out)) {
     if (out.length !== length) throw rangeError(fn, `options.out.${name} must have length ${length}, got ${out.length}`);
     if (length <= SMALL) return -1;
     return out.buffer === heap.buffer ? out.byteOffset : -1;

@@ -7,8 +7,8 @@
 // live page's calls), zeroCopy() for tensors, prepare() for everything else
 // and for every error. Used by index.js.
 
-import { ERROR_OFFSET, LOSS_OFFSET, OPTIONS_OFFSET, Tensor, align } from './heap.js';
-import { COPY, FILL, SMALL, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
+import { ERROR_OFFSET, LOSS_OFFSET, MAX_BYTES, OPTIONS_OFFSET, Tensor, align } from './heap.js';
+import { COPY, FILL, HEAP, SMALL, isF32, isI32, outTarget, pin, pinOut, place, resolve, sizeOf, source } from './args.js';
 import { fromStatus, rangeError, shapeString } from './errors.js';
 import { AL, CW, SW, W, weights } from './weights.js';
 
@@ -35,6 +35,9 @@ export function predClasses(fn, predName, o, dense) {
     shape = o.shape;
   } else if (shape === null && dense && T.shape !== null && T.length === P.length) {
     shape = T.shape; // a flat prediction takes the shape of nested labels
+    if (shape[shape.length - 1] === 0) {
+      throw rangeError(fn, `${trueNameOf(predName)} has shape ${shapeString(shape)} (and the flat ${predName} of ${P.length} values takes that shape): the last dimension (the classes) must be at least 1`);
+    }
   }
   SHAPE = shape;
   const classes = shape === null ? P.length : shape[shape.length - 1];
@@ -43,6 +46,9 @@ export function predClasses(fn, predName, o, dense) {
   }
   return classes;
 }
+
+// The labels' argument name that goes with a prediction's.
+const trueNameOf = (predName) => (predName === 'logits' ? 'labels' : 'yTrue');
 
 function checkDenseLabels(fn, trueName, predName, total) {
   if (T.shape !== null ? SHAPE === null || !sameShape(T.shape, SHAPE) : T.length !== total) {
@@ -95,7 +101,7 @@ function output(f32, mode, ptr, out, n) {
 // arena layout and the copies. Leaves the addresses in L (one record: calls
 // do not nest).
 const L = {
-  batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0,
+  batch: 0, classes: 0, total: 0, lossesLen: 0, pPtr: 0, tPtr: 0, swPtr: 0, cwPtr: 0, lPtr: 0, gPtr: 0, lMode: 0, gMode: 0, lStage: 0, gStage: 0,
   mPtr: 0, aPtr: 0, repeat: 0, lossesShape: null, scalarResult: false,
 };
 
@@ -133,26 +139,33 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
   L.scalarResult = W.scalarResult;
   const lossesLen = elementwise ? total : batch;
   const wantGrad = o.gradient;
-  let lMode = outTarget(fn, 'losses', o.outLosses, lossesLen, h);
-  let gMode = wantGrad ? outTarget(fn, 'grad', o.outGrad, total, h) : 0;
+  // Outputs that view wasm memory are written there by the kernel, short ones
+  // too (a view would be detached if the arena grows the memory).
+  const lMode = pinOut(o.outLosses, outTarget(fn, 'losses', o.outLosses, lossesLen, h), h);
+  const gMode = wantGrad ? pinOut(o.outGrad, outTarget(fn, 'grad', o.outGrad, total, h), h) : 0;
+  // An output in wasm memory that overlaps an input the kernel reads in
+  // place is staged: the kernel writes the arena, and the result is copied to
+  // the output after the call, so an in-place call gives the same bits as a
+  // call with separate buffers. Where the two outputs overlap, the gradient
+  // is staged, so that it is written last.
+  const lStage = lMode > 0 && readsInPlace(lMode, lossesLen) ? lMode : 0;
+  const gStage = gMode > 0 && (readsInPlace(gMode, total) || overlaps(lMode, lossesLen, gMode, total)) ? gMode : 0;
   const bP = bytes(P);
   const bT = bytes(T);
   const bSW = bytes(SW);
   const bCW = bytes(CW);
   const bAL = bytes(AL);
   const bM = W.mask === null ? 0 : align(batch);
-  const bL = lMode > 0 ? 0 : align(lossesLen * 4);
-  const need = bP + bT + bSW + bCW + bAL + bM + bL + (wantGrad && gMode <= 0 ? align(total * 4) : 0);
+  const bL = lMode > 0 && !lStage ? 0 : align(lossesLen * 4);
+  const need = bP + bT + bSW + bCW + bAL + bM + bL + (wantGrad && (gMode <= 0 || gStage) ? align(total * 4) : 0);
   if (need > h.arenaBytes) {
     pin(P, h);
     pin(T, h);
     pin(SW, h);
     pin(CW, h);
     pin(AL, h);
-    lMode = pinOut(o.outLosses, lMode, h);
-    if (wantGrad) gMode = pinOut(o.outGrad, gMode, h);
   }
-  let at = h.reserve(need);
+  let at = reserveFor(fn, h, need, predName, total);
   L.pPtr = place(fn, predName, P, h, at);
   at += bP;
   L.tPtr = place(fn, trueName, T, h, at);
@@ -169,11 +182,13 @@ function prepare(fn, h, o, trueName, predName, yTrue, yPred, sparse, elementwise
     L.mPtr = at;
   }
   at += bM;
-  L.lPtr = lMode > 0 ? lMode : at;
+  L.lPtr = lMode > 0 && !lStage ? lMode : at;
   at += bL;
-  L.gPtr = !wantGrad ? 0 : gMode > 0 ? gMode : at;
+  L.gPtr = !wantGrad ? 0 : gMode > 0 && !gStage ? gMode : at;
   L.lMode = lMode;
   L.gMode = gMode;
+  L.lStage = lStage;
+  L.gStage = gStage;
   L.batch = batch;
   L.classes = classes;
   L.total = total;
@@ -195,6 +210,7 @@ export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred, trueName = 'y
   const status = h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, fixed + OPTIONS_OFFSET, L.lPtr, L.gPtr, fixed + LOSS_OFFSET, fixed + ERROR_OFFSET);
   if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
+  if (L.lStage || L.gStage) unstage(f32);
   return {
     loss: o.reduction === 2 ? undefined : f32[(fixed + LOSS_OFFSET) >> 2],
     losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.batch),
@@ -212,6 +228,7 @@ export function nnGeneral(fn, h, o, call, sparse, elementwise, labels, logits, p
     : h.calls[call](L.tPtr, L.pPtr, L.batch, L.classes, o.posWeightPerClass !== undefined ? L.aPtr : posWeight, L.lPtr, L.gPtr, err);
   if (status !== 0) throw fail(fn, h, status, L.classes);
   const f32 = h.f32;
+  if (L.lStage || L.gStage) unstage(f32);
   return {
     losses: output(f32, L.lMode, L.lPtr, o.outLosses, L.lossesLen),
     lossesShape: L.lossesShape,
@@ -267,12 +284,12 @@ export function small(fn, h, o, call, isKeras, sparse, elementwise, yTrue, yPred
   if (classes === 0) return null;
   const batch = total / classes;
   const labels = sparse ? batch : total;
-  if (!(sparse ? yTrue instanceof Int32Array : yTrue instanceof Float32Array) || yTrue.length !== labels) return null;
+  if (!(sparse ? isI32(yTrue) : isF32(yTrue)) || yTrue.length !== labels) return null;
   const lossesLen = elementwise ? total : batch;
   const outL = o.outLosses;
   const outG = o.outGrad;
-  if (outL !== undefined && !(outL instanceof Float32Array && outL.length === lossesLen)) return null;
-  if (outG !== undefined && !(outG instanceof Float32Array && outG.length === total)) return null;
+  if (outL !== undefined && !(isF32(outL) && outL.length === lossesLen)) return null;
+  if (outG !== undefined && !(isF32(outG) && outG.length === total)) return null;
   const gradient = o.gradient;
   const bP = align(total * 4);
   const bT = align(labels * 4);
@@ -338,7 +355,7 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   if (yTrue instanceof Tensor) {
     if (!live(yTrue, h, sparse ? 'int32' : 'float32') || yTrue.shape.length !== 1 || yTrue.size !== labels) return false;
     tPtr = yTrue.ptr;
-  } else if (!(sparse ? yTrue instanceof Int32Array : yTrue instanceof Float32Array) || yTrue.length !== labels || labels > SMALL) {
+  } else if (!(sparse ? isI32(yTrue) : isF32(yTrue)) || yTrue.length !== labels || labels > SMALL) {
     return false;
   }
   const lossesLen = elementwise ? total : batch;
@@ -346,6 +363,10 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   const lMode = outMode(h, o.outLosses, lossesLen);
   const gMode = gradient ? outMode(h, o.outGrad, total) : 0;
   if (lMode === null || gMode === null) return false;
+  // Outputs that overlap the tensors read in place, or each other: prepare() stages them.
+  const tValues = tPtr ? labels : 0;
+  if (lMode > 0 && (overlaps(lMode, lossesLen, yPred.ptr, total) || overlaps(lMode, lossesLen, tPtr, tValues) || overlaps(lMode, lossesLen, gMode, gMode > 0 ? total : 0))) return false;
+  if (gMode > 0 && (overlaps(gMode, total, yPred.ptr, total) || overlaps(gMode, total, tPtr, tValues))) return false;
   const bT = tPtr ? 0 : align(labels * 4);
   const bL = lMode > 0 ? 0 : align(lossesLen * 4);
   const bG = gradient && gMode <= 0 ? align(total * 4) : 0;
@@ -376,6 +397,8 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
   L.gPtr = !gradient ? 0 : gMode > 0 ? gMode : at + bT + bL;
   L.lMode = lMode;
   L.gMode = gMode;
+  L.lStage = 0;
+  L.gStage = 0;
   L.batch = batch;
   L.classes = classes;
   L.total = total;
@@ -388,9 +411,44 @@ function zeroCopy(h, o, yTrue, yPred, sparse, elementwise) {
 // a live float32 tensor of n values (its address).
 function outMode(h, out, n) {
   if (out === undefined) return 0;
-  if (out instanceof Float32Array) return out.length === n && n <= SMALL ? -1 : null;
+  if (isF32(out)) return out.length === n && n <= SMALL && out.buffer !== h.buffer ? -1 : null;
   return out instanceof Tensor && live(out, h, 'float32') && out.size === n ? out.ptr : null;
 }
 
 // A tensor the kernels can use in place: not freed, of this module, of `dtype`.
 const live = (t, h, dtype) => t.ptr !== 0 && t.heap === h && t.dtype === dtype;
+
+// Whether n 4-byte values at byte address a overlap m values at b (0: none).
+const overlaps = (a, n, b, m) => a > 0 && b > 0 && n > 0 && m > 0 && a < b + m * 4 && b < a + n * 4;
+
+// Whether n values at byte address a overlap an input that the kernel reads
+// in place (a tensor, or a long Float32Array/Int32Array view of wasm memory).
+function readsInPlace(a, n) {
+  return (P.kind === HEAP && overlaps(a, n, P.ptr, P.length)) || (T.kind === HEAP && overlaps(a, n, T.ptr, T.length)) ||
+    (SW.kind === HEAP && overlaps(a, n, SW.ptr, SW.length)) || (CW.kind === HEAP && overlaps(a, n, CW.ptr, CW.length)) ||
+    (AL.kind === HEAP && overlaps(a, n, AL.ptr, AL.length));
+}
+
+// Copies staged outputs from the arena to the caller's buffers in wasm memory.
+function unstage(f32) {
+  if (L.lStage) f32.copyWithin(L.lStage >> 2, L.lPtr >> 2, (L.lPtr >> 2) + L.lossesLen);
+  if (L.gStage) f32.copyWithin(L.gStage >> 2, L.gPtr >> 2, (L.gPtr >> 2) + L.total);
+}
+
+/**
+ * The arena, at least `need` bytes, for a call whose largest argument is
+ * `name` with `values` values. A call that cannot fit in wasm memory is a
+ * RangeError that names that argument (a byte count of 2^32 or more would
+ * wrap at malloc and overwrite memory).
+ */
+export function reserveFor(fn, h, need, name, values) {
+  if (need <= h.arenaBytes) return h.arena;
+  if (need < MAX_BYTES) {
+    try {
+      return h.reserve(need);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+    }
+  }
+  throw rangeError(fn, `${name} has ${values} values: with the other arguments and the outputs this call needs ${need} bytes of wasm memory, more than the module can allocate (at most ${MAX_BYTES} bytes in all); split the batch, or pass tensors (xent.tensor) and out buffers to avoid the copies`);
+}

@@ -18,6 +18,7 @@ export function describe(v) {
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${v.length}`;
   const name = v.constructor && v.constructor.name;
+  if (typeof name === 'string' && /.Array$/.test(name)) return `an object posing as a ${name} (a Proxy?), which is not one; pass the ${name} itself`;
   return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 

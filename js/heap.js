@@ -7,7 +7,13 @@
 // index.js; the C structs' offsets are those asserted in src/status.c.
 
 const ALIGN = 16;
-const align = (n) => (n + ALIGN - 1) & ~(ALIGN - 1);
+// Byte counts of 2 GiB and more must not go through 32-bit integer arithmetic.
+const align = (n) => (n <= 0x7fffffef ? (n + ALIGN - 1) & ~(ALIGN - 1) : Math.ceil(n / ALIGN) * ALIGN);
+
+/** The module's maximum wasm memory (Emscripten's default for a growable memory): 2 GiB. */
+export const MAX_BYTES = 2 ** 31;
+/** The most values one tensor can hold: its bytes must stay below MAX_BYTES. */
+export const MAX_TENSOR_VALUES = MAX_BYTES / 4 - ALIGN;
 
 // Offsets inside the fixed block.
 export const OPTIONS_OFFSET = 0; // xent_options, 64 bytes
@@ -51,7 +57,12 @@ export class Heap {
    */
   reserve(bytes) {
     if (bytes > this.arenaBytes) {
-      const size = align(Math.max(bytes, this.arenaBytes * 2, 4096));
+      // Geometric growth, but never past the module's memory: a byte count
+      // of 2^32 or more would wrap to a small one at malloc.
+      let size = Math.max(bytes, this.arenaBytes * 2, 4096);
+      if (size > MAX_BYTES / 2) size = bytes;
+      size = align(size);
+      if (size >= MAX_BYTES) throw new RangeError(`xent: a call needs ${bytes} bytes of wasm memory; the module has at most ${MAX_BYTES}`);
       if (this.arena) this.ex.free(this.arena);
       this.arena = 0;
       this.arenaBytes = 0;
@@ -95,8 +106,12 @@ export class Tensor {
     this.shape = Object.freeze(shape.slice());
     this.dtype = dtype;
     this.size = size;
+    // The caller (index.js tensor) checked size <= MAX_TENSOR_VALUES, so the
+    // byte count fits malloc's 32-bit argument.
     this.ptr = heap.ex.malloc(Math.max(size, 1) * 4);
-    if (!this.ptr) throw new RangeError(`xent.tensor: cannot allocate ${size * 4} bytes of wasm memory`);
+    if (!this.ptr) {
+      throw new RangeError(`xent.tensor: cannot allocate ${size * 4} bytes of wasm memory for shape [${shape.join(', ')}] (${size} values); free other tensors, or split the data`);
+    }
     heap.liveTensors++;
     this.view = null;
     heap.refresh();

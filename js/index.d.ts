@@ -68,7 +68,11 @@ export interface Tensor<D extends TensorDtype = TensorDtype> {
   free(): void;
 }
 
-/** Allocates a zeroed tensor in wasm memory (needs init()); dtype 'float32' by default. */
+/**
+ * Allocates a zeroed tensor in wasm memory (needs init()); dtype 'float32' by
+ * default. At most 536 870 896 values (the module's memory is 2 GiB); more is a
+ * RangeError naming shape.
+ */
 export declare function tensor<D extends TensorDtype = 'float32'>(shape: number | readonly number[], dtype?: D): Tensor<D>;
 
 /** Wasm memory in use: its size, the scratch arena's high-water mark, the live tensors. */
@@ -100,7 +104,11 @@ export interface CommonOptions {
   gradient?: boolean;
   /** [batch, classes] (or [..., classes]) for flat inputs; a flat prediction without it is one example. */
   shape?: readonly number[];
-  /** Caller buffers for the outputs: a training loop then allocates nothing per step. */
+  /**
+   * Caller buffers for the outputs: a training loop then allocates nothing per step.
+   * They may share memory with the inputs or each other (out.grad = the logits
+   * tensor computes in place): the result equals that of separate buffers.
+   */
   out?: Out | null;
 }
 

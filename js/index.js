@@ -8,9 +8,9 @@
 // package's entry point.
 
 import { LOSS_EXPORTS, VARIANT_EXPORTS, loadModule, simdSupported } from './load.js';
-import { Heap, Tensor, ERROR_OFFSET, INSPECTION_OFFSET } from './heap.js';
-import { OPT, SMALL, checkShape, parseOptions, place, resolve, sizeOf } from './args.js';
-import { P, SHAPE, T, bytes, fail, kerasGeneral, nnGeneral, predClasses, small } from './call.js';
+import { Heap, Tensor, ERROR_OFFSET, INSPECTION_OFFSET, MAX_TENSOR_VALUES } from './heap.js';
+import { OPT, SMALL, checkShape, hasOwn, isF32, parseOptions, place, resolve, sizeOf } from './args.js';
+import { P, SHAPE, T, bytes, fail, kerasGeneral, nnGeneral, predClasses, reserveFor, small } from './call.js';
 import { describe, notInitialized, rangeError, shapeString, typeError } from './errors.js';
 import { classify } from './inspect-classify.js';
 import * as recommender from './recommend.js';
@@ -39,12 +39,12 @@ export function init(options) {
       return Promise.reject(typeError('xent.init', `options must be an object such as { backend: 'wasm' }, got ${describe(options)}`));
     }
     for (const key in options) {
-      if (!INIT_KEYS.includes(key)) {
+      if (hasOwn(options, key) && !INIT_KEYS.includes(key)) {
         return Promise.reject(typeError('xent.init', `unknown option '${key}'; the options are wasm and backend`));
       }
     }
-    wasm = options.wasm;
-    want = options.backend;
+    wasm = hasOwn(options, 'wasm') ? options.wasm : undefined;
+    want = hasOwn(options, 'backend') ? options.backend : undefined;
     if (want !== undefined && want !== 'wasm-simd' && want !== 'wasm') {
       const err = typeof want === 'string' ? rangeError : typeError;
       return Promise.reject(err('xent.init', `options.backend must be 'wasm-simd' or 'wasm', got ${describe(want)}`));
@@ -92,7 +92,11 @@ export function tensor(shape, dtype = 'float32') {
   if (dtype !== 'float32' && dtype !== 'int32') {
     throw (typeof dtype === 'string' ? rangeError : typeError)('xent.tensor', `dtype must be 'float32' or 'int32', got ${describe(dtype)}`);
   }
-  return new Tensor(h, shape, dtype, sizeOf(shape));
+  const size = sizeOf(shape);
+  if (!(size <= MAX_TENSOR_VALUES)) {
+    throw rangeError('xent.tensor', `shape ${shapeString(shape)} has ${size} values; a tensor holds at most ${MAX_TENSOR_VALUES} (2 GiB of wasm memory, the module's limit)`);
+  }
+  return new Tensor(h, shape, dtype, size);
 }
 
 /** Wasm memory in use: total bytes, the scratch arena's high-water mark, live tensors. */
@@ -113,7 +117,7 @@ const CATEGORICAL_FOCAL = KERAS | OPT.alpha | OPT.alphaPerClass | OPT.gamma;
 function keras(fn, call, allowed, sparse, yTrue, yPred, options) {
   const h = ready(fn);
   const o = parseOptions(fn, options, allowed);
-  if (yPred instanceof Float32Array && yPred.length <= SMALL) {
+  if (isF32(yPred) && yPred.length <= SMALL) {
     const r = small(fn, h, o, call, true, sparse, false, yTrue, yPred, undefined);
     if (r !== null) return r;
   }
@@ -181,7 +185,7 @@ function nn(fn, call, mode, labels, logits, posWeight, options, perClass) {
   }
   const sparse = mode === SPARSE_ROWS;
   const elementwise = mode === ELEMENTWISE;
-  if (logits instanceof Float32Array && logits.length <= SMALL) {
+  if (isF32(logits) && logits.length <= SMALL) {
     const r = small(fn, h, o, call, false, sparse, elementwise, labels, logits, posWeight);
     if (r !== null) return r;
   }
@@ -258,7 +262,7 @@ export function inspect(yTrue, yPred, options) {
     throw rangeError(fn, `yTrue has shape ${shapeString(T.shape || [T.length])} but yPred has shape ${shapeString(shape)}; labels need one value per row or one per class`);
   }
   if (typeof h.ex.xent_inspect !== 'function') throw new Error('inspect: this wasm build does not export xent_inspect; rebuild with `bash scripts/build.sh wasm`');
-  let at = h.reserve(bytes(P) + bytes(T));
+  let at = reserveFor(fn, h, bytes(P) + bytes(T), 'yPred', total);
   const pPtr = place(fn, 'yPred', P, h, at);
   at += bytes(P);
   const tPtr = place(fn, 'yTrue', T, h, at);

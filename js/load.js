@@ -142,9 +142,25 @@ async function bytesFromUrl(url) {
     // not a literal so that bundlers for the browser leave it alone.
     const fsName = 'node:fs/promises';
     const fs = await import(/* @vite-ignore */ fsName);
-    return new Uint8Array(await fs.readFile(url));
+    try {
+      return new Uint8Array(await fs.readFile(url));
+    } catch (e) {
+      throw new Error(`xent.init: could not read the wasm module at options.wasm = ${url.href} (${e.code || e.message}). ` +
+        'Fix: point it at dist/xent-simd.wasm or dist/xent.wasm of the package, or call `xent.init()` with no `wasm` option (the module is inlined in the package)', { cause: e });
+    }
   }
-  return bytesFromResponse(await fetch(url), url.href);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    // fetch rejects with a bare "fetch failed" (Node) or "Failed to fetch"
+    // (browsers); the reason is in e.cause when there is one.
+    const why = e.cause ? `${e.message}: ${e.cause.code || e.cause.message || e.cause}` : e.message;
+    throw new Error(`xent.init: could not fetch the wasm module from options.wasm = ${url.href} (${why}). ` +
+      'Fix: check that the URL is reachable and serves dist/xent-simd.wasm or dist/xent.wasm, pass the bytes instead, ' +
+      'or call `xent.init()` with no `wasm` option (the module is inlined in the package)', { cause: e });
+  }
+  return bytesFromResponse(response, url.href);
 }
 
 /** Turns the `wasm` option of init into a compiled WebAssembly.Module. */

@@ -109,7 +109,10 @@ function validate(s) {
   }
   if (s.paddingLabel !== undefined) {
     if (typeof s.paddingLabel !== 'number') throw new TypeError(`situation.paddingLabel must be an integer; got ${typeof s.paddingLabel}`);
-    if (!Number.isInteger(s.paddingLabel)) throw new RangeError(`situation.paddingLabel must be an integer; got ${s.paddingLabel}`);
+    // It becomes the losses' ignoreClass, an int32 class index (args.js checks the same range).
+    if (!Number.isInteger(s.paddingLabel) || s.paddingLabel < -2147483648 || s.paddingLabel > 2147483647) {
+      throw new RangeError(`situation.paddingLabel must be an integer from -2147483648 to 2147483647 (it becomes ignoreClass, an int32 class index); got ${s.paddingLabel}`);
+    }
   }
   if (s.labelRange !== undefined) {
     const r = s.labelRange;

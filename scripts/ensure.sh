@@ -23,6 +23,9 @@ if [ "$what" = test ] || [ "$what" = c ] || [ "$what" = bench ]; then
 fi
 if [ "$what" = test ] || [ "$what" = c ]; then
   [ -f /usr/include/simde/wasm/simd128.h ] || need+=(libsimde-dev)
+  # The fuzz targets (tests/fuzz): clang with its libFuzzer and sanitizer runtimes.
+  command -v clang >/dev/null 2>&1 || need+=(clang)
+  compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' >/dev/null || need+=(libclang-rt-14-dev)
 fi
 if [ "$what" = test ] || [ "$what" = browser ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)

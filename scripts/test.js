@@ -7,7 +7,9 @@
 // `npm run test:c|test:js|test:browser` after scripts/ensure.sh.
 //   c        the C tests through ctest, natively (scalar, and f32x4 via
 //            SIMDe), again under ASan + UBSan, and the check that the committed
-//            wasm modules are what the sources build (scripts/build.sh check-wasm);
+//            wasm modules are what the sources build (scripts/build.sh check-wasm),
+//            and the libFuzzer targets, 4 s each (tests/fuzz/run.sh;
+//            XENT_FUZZ_SECONDS changes it, 0 skips them);
 //   js       tests/js/*.test.js (JS API, recommender, CLI, server, package);
 //   browser  tests/browser/*.test.js (Debian's chromium via playwright-core).
 // XENT_TEST_JS_DIR replaces tests/js (tests/js/test-runner.test.js runs this
@@ -88,6 +90,23 @@ function checkWasm() {
   }
 }
 
+/** The libFuzzer targets (tests/fuzz/run.sh); one count per target. */
+function fuzzSuite() {
+  const name = 'libFuzzer targets, scalar vs f32x4, ASan + UBSan';
+  const secs = process.env.XENT_FUZZ_SECONDS ?? '4';
+  if (secs === '0') {
+    report(name, { passed: 0, failed: 0, skipped: 1 }, 0);
+    return;
+  }
+  const r = sh('bash', ['tests/fuzz/run.sh', secs]);
+  const passed = r.output.split('\n').filter((l) => /^fuzz xent_\w+ +\d+ runs/.test(l)).length;
+  const failed = r.code === 0 && passed > 0 ? 0 : 1;
+  report(name, { passed, failed, skipped: 0 }, r.ms);
+  const all = /^fuzz: (\d+) executions/m.exec(r.output);
+  if (all) console.log(indent(`# fuzz: ${all[1]} executions, ${secs} s per target`));
+  if (failed) console.log(indent(r.output));
+}
+
 /** Runs the node:test files under DIR (process per file); one line per file. */
 async function nodeSuites(dir) {
   const files = readdirSync(path.resolve(ROOT, dir)).filter((f) => f.endsWith('.test.js')).sort()
@@ -139,6 +158,7 @@ if (wanted.includes('c')) {
   ctestSuite('C tests: scalar, and f32x4 through SIMDe', 'native', 'build/native');
   ctestSuite('C tests under ASan + UBSan', 'sanitize', 'build/sanitize');
   checkWasm();
+  fuzzSuite();
 }
 if (wanted.includes('js')) await nodeSuites(process.env.XENT_TEST_JS_DIR || 'tests/js');
 if (wanted.includes('browser')) await nodeSuites('tests/browser');

@@ -40,12 +40,36 @@
 #define XENT_ALWAYS_INLINE inline
 #endif
 
+/* Finite inputs, finite outputs, at no cost to ordinary calls: each kernel
+ * exists twice. The plain one never saturates and also returns NaN for a row
+ * whose smoothed labels reach SAFE_LABEL in magnitude; the _sat one clamps
+ * every intermediate that could overflow (sat_scalar / narrow_f32x4). The
+ * entry point runs the plain kernel when the gradient scale is at most
+ * SAFE_SCALE in magnitude, and the _sat one over the same row again when the
+ * row sum comes back non-finite. With |y'| <= 1e20 and |scale| <= 1e11 no
+ * gradient can overflow: |p' - y'| / (p' (1 - p')) <= (1 + 1e20) / 1e-7 and
+ * |(1 - z) A - z B| / (1 + e) <= 1 + 2e20, times 1e11, stay below FLT_MAX; an
+ * infinite element loss shows as a non-finite row sum. Both kernels round
+ * every finite value the same way, so the choice never changes a finite
+ * result, and both builds choose alike. */
+#define SAFE_LABEL 1e20f
+#define SAFE_SCALE 1e11f
+
 /* ---- One element at width 1 -------------------------------------------- */
+
+/* Saturate to [-FLT_MAX, FLT_MAX] (pmax then pmin); NaN passes. Finite inputs
+ * keep every loss and gradient finite this way: labels or pos_weight near
+ * FLT_MAX overflow a product or a difference to +-Inf, which is clamped
+ * before it can meet a zero (Inf x 0) or an opposite infinity. */
+static inline float sat_scalar(float v) {
+  v = v < -FLT_MAX ? -FLT_MAX : v;
+  return FLT_MAX < v ? FLT_MAX : v;
+}
 
 /* Probability path; y is the smoothed label. Returns the loss, *g the gradient.
  * p' and q = fl(1 - p') lie in [1e-7, 1), positive and normal, so the log core
  * runs without xent_log's special cases (15% faster); only NaN needs passing on. */
-static inline float prob_elem_scalar(float p, float y, float *g) {
+static XENT_ALWAYS_INLINE float prob_elem_scalar(float p, float y, float *g, const int sat) {
   float pc = p < XENT_EPS ? XENT_EPS : p;                 /* pmax(p, eps) */
   pc = XENT_ONE_MINUS_EPS < pc ? XENT_ONE_MINUS_EPS : pc; /* pmin(pc, 1-eps) */
   float q = 1.0f - pc;
@@ -54,6 +78,7 @@ static inline float prob_elem_scalar(float p, float y, float *g) {
   float loss = -(y * lp + (1.0f - y) * lq);
   loss = p == p ? loss : p; /* NaN p -> NaN */
   float d = (pc - y) / (pc * q);
+  if (sat) d = sat_scalar(d);
   int inside = (p >= XENT_EPS) & (p <= XENT_ONE_MINUS_EPS);
   *g = inside ? d : 0.0f;
   return loss;
@@ -67,16 +92,21 @@ static inline float prob_elem_scalar(float p, float y, float *g) {
  * Keras loss) drops l = 1 + 0 z, which is exactly 1 for every finite z (a
  * non-finite z gives NaN either way). */
 static XENT_ALWAYS_INLINE float logit_elem_scalar(float x, float z, float q, float qm1, float *g,
-                                                  const int weighted) {
+                                                  const int weighted, const int sat) {
   float e = xent_exp_scalar(-fabsf(x));
   float l = 1.0f + qm1 * z, nz = 1.0f - z, qz = q * z;
+  if (weighted && sat) { /* l, q z finite: l log1p(e) and q z relu(-x) are never Inf x 0 */
+    l = sat_scalar(l);
+    qz = sat_scalar(qz);
+  }
   float pos = x < 0.0f ? 0.0f : x;   /* pmax(x, 0) */
   float neg = -x < 0.0f ? 0.0f : -x; /* pmax(-x, 0) */
   float sp = xent__log1p_unit_scalar(e);
   float loss = nz * pos + qz * neg + (weighted ? l * sp : sp);
   int nonneg = x >= 0.0f;
   float A = nonneg ? 1.0f : e, B = nonneg ? e : 1.0f;
-  *g = (nz * A - qz * B) / (1.0f + e);
+  float d = (nz * A - qz * B) / (1.0f + e);
+  *g = sat ? sat_scalar(d) : d;
   return loss;
 }
 
@@ -97,26 +127,49 @@ static inline float saturate_scalar(float loss, float x, float z) {
  * for the whole batch of an unweighted one-column call. */
 static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p, size_t n, float a,
                                                  float c, float scale, float *losses, float *g,
-                                                 const int logits) {
-  double sum = 0.0;
+                                                 const int logits, const int sat) {
+  /* Element i is added to acc[i % 8] and the eight are combined as the f32x4
+   * kernel's double lanes are, so both return the same row sum bit for bit. */
+  double acc[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  float ymax = 0.0f;
   for (size_t i = 0; i < n; i++) {
     float ys = y[i] * a + c, d;
-    float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d, 0) : prob_elem_scalar(p[i], ys, &d);
-    sum += (double)l;
-    if (losses) losses[i] = xent__narrow((double)l);
-    if (g) g[i] = d * scale;
+    float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d, 0, sat)
+                     : prob_elem_scalar(p[i], ys, &d, sat);
+    if (sat) {
+      l = sat_scalar(l);
+    } else {
+      float ya = fabsf(ys);
+      ymax = ymax < ya ? ya : ymax; /* pmax */
+    }
+    acc[i % 8] += (double)l;
+    if (losses) losses[i] = sat_scalar(l);
+    if (g) g[i] = sat ? sat_scalar(d * scale) : d * scale;
   }
-  return sum;
+  if (!sat && !(ymax <= SAFE_LABEL)) return NAN;
+  return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
 }
 
 XENT_MAYBE_UNUSED static double bce_prob_scalar(const float *y, const float *p, size_t n, float a,
                                                 float c, float scale, float *losses, float *g) {
-  return bce_body_scalar(y, p, n, a, c, scale, losses, g, 0);
+  return bce_body_scalar(y, p, n, a, c, scale, losses, g, 0, 0);
 }
 
 XENT_MAYBE_UNUSED static double bce_logit_scalar(const float *y, const float *x, size_t n, float a,
                                                  float c, float scale, float *losses, float *g) {
-  return bce_body_scalar(y, x, n, a, c, scale, losses, g, 1);
+  return bce_body_scalar(y, x, n, a, c, scale, losses, g, 1, 0);
+}
+
+XENT_MAYBE_UNUSED static double bce_prob_sat_scalar(const float *y, const float *p, size_t n,
+                                                    float a, float c, float scale, float *losses,
+                                                    float *g) {
+  return bce_body_scalar(y, p, n, a, c, scale, losses, g, 0, 1);
+}
+
+XENT_MAYBE_UNUSED static double bce_logit_sat_scalar(const float *y, const float *x, size_t n,
+                                                     float a, float c, float scale, float *losses,
+                                                     float *g) {
+  return bce_body_scalar(y, x, n, a, c, scale, losses, g, 1, 1);
 }
 
 /* The tf.nn ops: element losses and gradients of n flat elements. */
@@ -125,7 +178,7 @@ XENT_MAYBE_UNUSED static void logit_elems_scalar(const float *z, const float *x,
   float qm1 = q - 1.0f;
   for (size_t i = 0; i < n; i++) {
     float d;
-    float l = saturate_scalar(logit_elem_scalar(x[i], z[i], q, qm1, &d, 1), x[i], z[i]);
+    float l = saturate_scalar(logit_elem_scalar(x[i], z[i], q, qm1, &d, 1, 1), x[i], z[i]);
     if (losses) losses[i] = l;
     if (g) g[i] = d;
   }
@@ -135,10 +188,18 @@ XENT_MAYBE_UNUSED static void logit_elems_scalar(const float *z, const float *x,
 
 /* ---- One element at width 4 (same steps as above) ------------------------- */
 
+/* sat_scalar and xent__narrow at width 4: clamps to [-FLT_MAX, FLT_MAX], NaN passes. */
+static inline v128_t narrow_f32x4(v128_t v) {
+  const v128_t big = wasm_f32x4_splat(FLT_MAX);
+  return wasm_f32x4_pmax(wasm_f32x4_pmin(v, big), wasm_f32x4_neg(big));
+}
+
+
 /* hard: every y is 0 or 1. Then -(y log p' + (1-y) log q) is -log(y ? p' : q)
  * bit for bit (the other term is 0 log(.) = -0, which adds nothing), so one
  * log does; the scalar kernel computes both and gets the same numbers. */
-static XENT_ALWAYS_INLINE v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g, const int hard) {
+static XENT_ALWAYS_INLINE v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g, const int hard,
+                                                 const int sat) {
   const v128_t eps = wasm_f32x4_splat(XENT_EPS), hi = wasm_f32x4_splat(XENT_ONE_MINUS_EPS);
   const v128_t one = wasm_f32x4_splat(1.0f);
   v128_t pc = wasm_f32x4_pmax(p, eps);
@@ -154,6 +215,7 @@ static XENT_ALWAYS_INLINE v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g, 
   }
   loss = wasm_v128_bitselect(loss, p, wasm_f32x4_eq(p, p)); /* NaN p -> NaN */
   v128_t d = wasm_f32x4_div(wasm_f32x4_sub(pc, y), wasm_f32x4_mul(pc, q));
+  if (sat) d = narrow_f32x4(d);
   v128_t inside = wasm_v128_and(wasm_f32x4_ge(p, eps), wasm_f32x4_le(p, hi));
   *g = wasm_v128_and(d, inside);
   return loss;
@@ -161,10 +223,15 @@ static XENT_ALWAYS_INLINE v128_t prob_elem_f32x4(v128_t p, v128_t y, v128_t *g, 
 
 /* e = exp(-|x|) comes from exp_block below. */
 static XENT_ALWAYS_INLINE v128_t logit_elem_f32x4(v128_t x, v128_t e, v128_t z, v128_t q,
-                                                  v128_t qm1, v128_t *g, const int weighted) {
+                                                  v128_t qm1, v128_t *g, const int weighted,
+                                                  const int sat) {
   const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
   v128_t l = wasm_f32x4_add(one, wasm_f32x4_mul(qm1, z));
   v128_t nz = wasm_f32x4_sub(one, z), qz = wasm_f32x4_mul(q, z);
+  if (weighted && sat) {
+    l = narrow_f32x4(l);
+    qz = narrow_f32x4(qz);
+  }
   v128_t pos = wasm_f32x4_pmax(x, zero);
   v128_t neg = wasm_f32x4_pmax(wasm_f32x4_neg(x), zero);
   v128_t sp = xent__log1p_unit_f32x4(e);
@@ -172,8 +239,9 @@ static XENT_ALWAYS_INLINE v128_t logit_elem_f32x4(v128_t x, v128_t e, v128_t z, 
                                weighted ? wasm_f32x4_mul(l, sp) : sp);
   v128_t nonneg = wasm_f32x4_ge(x, zero);
   v128_t A = wasm_v128_bitselect(one, e, nonneg), B = wasm_v128_bitselect(e, one, nonneg);
-  *g = wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
-                      wasm_f32x4_add(one, e));
+  v128_t d = wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
+                            wasm_f32x4_add(one, e));
+  *g = sat ? narrow_f32x4(d) : d;
   return loss;
 }
 
@@ -225,12 +293,6 @@ static inline v128_t lanes_below(size_t r) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)r));
 }
 
-/* xent__narrow at width 4: clamps to [-FLT_MAX, FLT_MAX], NaN passes. */
-static inline v128_t narrow_f32x4(v128_t v) {
-  const v128_t big = wasm_f32x4_splat(FLT_MAX);
-  return wasm_f32x4_pmax(wasm_f32x4_pmin(v, big), wasm_f32x4_neg(big));
-}
-
 static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
   const v128_t big = wasm_f32x4_splat(FLT_MAX);
   v128_t finite =
@@ -249,11 +311,12 @@ static inline v128_t saturate_f32x4(v128_t loss, v128_t x, v128_t z) {
 /* One f32x4 step of binary_crossentropy on smoothed labels ys: returns the
  * losses, *g the gradients (unscaled). */
 static XENT_ALWAYS_INLINE v128_t bce_step_f32x4(v128_t ys, const float *p, const float *e,
-                                                v128_t *g, const int logits, const int hard) {
+                                                v128_t *g, const int logits, const int hard,
+                                                const int sat) {
   v128_t vp = wasm_v128_load(p);
   return logits ? logit_elem_f32x4(vp, wasm_v128_load(e), ys, wasm_f32x4_splat(1.0f),
-                                   wasm_f32x4_splat(0.0f), g, 0)
-                : prob_elem_f32x4(vp, ys, g, hard);
+                                   wasm_f32x4_splat(0.0f), g, 0, sat)
+                : prob_elem_f32x4(vp, ys, g, hard, sat);
 }
 
 /* All eight smoothed labels are 0 or 1 (the probability path's one-log case). */
@@ -266,9 +329,10 @@ static inline int all_hard(v128_t y0, v128_t y1) {
 
 static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, size_t n, float a,
                                                 float c, float scale, float *losses, float *g,
-                                                const int logits) {
+                                                const int logits, const int sat) {
   const v128_t va = wasm_f32x4_splat(a), vc = wasm_f32x4_splat(c), vs = wasm_f32x4_splat(scale);
   v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0, s2 = s0, s3 = s0, d0, d1;
+  v128_t ymax = wasm_f32x4_splat(0.0f);
   float yt[8], pt[8], out[8], eb[EXP_BLOCK];
   for (size_t i = 0; i < n; i += 8) {
     size_t r = n - i;
@@ -282,11 +346,17 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
     v128_t y1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(yb + 4), va), vc);
     v128_t l0, l1;
     if (!logits && all_hard(y0, y1)) {
-      l0 = bce_step_f32x4(y0, pb, e, &d0, logits, 1);
-      l1 = bce_step_f32x4(y1, pb + 4, e + 4, &d1, logits, 1);
+      l0 = bce_step_f32x4(y0, pb, e, &d0, logits, 1, sat);
+      l1 = bce_step_f32x4(y1, pb + 4, e + 4, &d1, logits, 1, sat);
     } else {
-      l0 = bce_step_f32x4(y0, pb, e, &d0, logits, 0);
-      l1 = bce_step_f32x4(y1, pb + 4, e + 4, &d1, logits, 0);
+      l0 = bce_step_f32x4(y0, pb, e, &d0, logits, 0, sat);
+      l1 = bce_step_f32x4(y1, pb + 4, e + 4, &d1, logits, 0, sat);
+    }
+    if (sat) {
+      l0 = narrow_f32x4(l0);
+      l1 = narrow_f32x4(l1);
+    } else {
+      ymax = wasm_f32x4_pmax(ymax, wasm_f32x4_pmax(wasm_f32x4_abs(y0), wasm_f32x4_abs(y1)));
     }
     if (r < 8) {
       l0 = wasm_v128_and(l0, lanes_below(r));
@@ -296,35 +366,52 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
     acc_f64(&s2, &s3, l1);
     if (losses) {
       float *dst = r < 8 ? out : losses + i;
-      wasm_v128_store(dst, narrow_f32x4(l0));
-      wasm_v128_store(dst + 4, narrow_f32x4(l1));
+      wasm_v128_store(dst, sat ? l0 : narrow_f32x4(l0));
+      wasm_v128_store(dst + 4, sat ? l1 : narrow_f32x4(l1));
       if (r < 8) copy_out(losses + i, out, r);
     }
     if (g) {
       float *dst = r < 8 ? out : g + i;
-      wasm_v128_store(dst, wasm_f32x4_mul(d0, vs));
-      wasm_v128_store(dst + 4, wasm_f32x4_mul(d1, vs));
+      v128_t g0 = wasm_f32x4_mul(d0, vs), g1 = wasm_f32x4_mul(d1, vs);
+      wasm_v128_store(dst, sat ? narrow_f32x4(g0) : g0);
+      wasm_v128_store(dst + 4, sat ? narrow_f32x4(g1) : g1);
       if (r < 8) copy_out(g + i, out, r);
     }
+  }
+  if (!sat) {
+    /* The largest |y'| of the row, from its four lanes (pmax is exact in any order). */
+    ymax = wasm_f32x4_pmax(ymax, wasm_i32x4_shuffle(ymax, ymax, 2, 3, 0, 1));
+    ymax = wasm_f32x4_pmax(ymax, wasm_i32x4_shuffle(ymax, ymax, 1, 0, 3, 2));
+    if (!(wasm_f32x4_extract_lane(ymax, 0) <= SAFE_LABEL)) return NAN;
   }
   return sum_f64(wasm_f64x2_add(s0, s2), wasm_f64x2_add(s1, s3));
 }
 
 static double bce_prob_f32x4(const float *y, const float *p, size_t n, float a, float c,
                              float scale, float *losses, float *g) {
-  return bce_body_f32x4(y, p, n, a, c, scale, losses, g, 0);
+  return bce_body_f32x4(y, p, n, a, c, scale, losses, g, 0, 0);
 }
 
 static double bce_logit_f32x4(const float *y, const float *x, size_t n, float a, float c,
                               float scale, float *losses, float *g) {
-  return bce_body_f32x4(y, x, n, a, c, scale, losses, g, 1);
+  return bce_body_f32x4(y, x, n, a, c, scale, losses, g, 1, 0);
+}
+
+static double bce_prob_sat_f32x4(const float *y, const float *p, size_t n, float a, float c,
+                                 float scale, float *losses, float *g) {
+  return bce_body_f32x4(y, p, n, a, c, scale, losses, g, 0, 1);
+}
+
+static double bce_logit_sat_f32x4(const float *y, const float *x, size_t n, float a, float c,
+                                  float scale, float *losses, float *g) {
+  return bce_body_f32x4(y, x, n, a, c, scale, losses, g, 1, 1);
 }
 
 /* One f32x4 step of the tf.nn ops: the saturated losses, *g the gradients. */
 static inline v128_t logit_step_f32x4(const float *x, const float *e, const float *z, v128_t q,
                                       v128_t qm1, v128_t *g) {
   v128_t vx = wasm_v128_load(x), vz = wasm_v128_load(z);
-  return saturate_f32x4(logit_elem_f32x4(vx, wasm_v128_load(e), vz, q, qm1, g, 1), vx, vz);
+  return saturate_f32x4(logit_elem_f32x4(vx, wasm_v128_load(e), vz, q, qm1, g, 1, 1), vx, vz);
 }
 
 static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q, float *losses,
@@ -361,6 +448,20 @@ static void logit_elems_f32x4(const float *z, const float *x, size_t n, float q,
 
 /* ---- Public entry points ------------------------------------------------------- */
 
+typedef double (*bce_kernel)(const float *, const float *, size_t, float, float, float, float *,
+                             float *);
+
+/* One pass of binary_crossentropy: the plain kernel, or the saturating one
+ * when the scale is large or the plain pass gave a non-finite sum (the
+ * comment above SAFE_LABEL). */
+static double bce_pass(bce_kernel plain, bce_kernel sat, const float *y, const float *p, size_t n,
+                       float a, float c, float scale, float *losses, float *g) {
+  double sum = NAN;
+  if (fabsf(scale) <= SAFE_SCALE) sum = plain(y, p, n, a, c, scale, losses, g);
+  if (!(sum - sum == 0.0)) sum = sat(y, p, n, a, c, scale, losses, g);
+  return sum;
+}
+
 xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred, size_t batch,
                                      size_t classes, const xent_options *opt, float *losses,
                                      float *grad, float *loss, xent_error *err) {
@@ -369,20 +470,22 @@ xent_status xent_binary_crossentropy(const float *y_true, const float *y_pred, s
   if (s) return s;
   /* y' = y (1 - s) + 0.5 s, in float32 as Keras does it; s = 0 leaves y as is. */
   const float a = 1.0f - plan.opt.label_smoothing, c = 0.5f * plan.opt.label_smoothing;
-  double (*kernel)(const float *, const float *, size_t, float, float, float, float *, float *) =
-      plan.opt.from_logits ? XENT_KERNEL(bce_logit) : XENT_KERNEL(bce_prob);
+  bce_kernel plain = plan.opt.from_logits ? XENT_KERNEL(bce_logit) : XENT_KERNEL(bce_prob);
+  bce_kernel sat = plan.opt.from_logits ? XENT_KERNEL(bce_logit_sat) : XENT_KERNEL(bce_prob_sat);
   double total = 0.0;
   if (classes == 1 && !plan.opt.sample_weight && !plan.opt.class_weight && !plan.opt.mask) {
     /* One column, every weight 1: each example is one element, so the whole
      * batch is a single pass (the per-example loss is the element loss). */
-    total = kernel(y_true, y_pred, batch, a, c, xent__grad_scale(&plan, 1.0f), losses, grad);
+    total = bce_pass(plain, sat, y_true, y_pred, batch, a, c, xent__grad_scale(&plan, 1.0f), losses,
+                     grad);
   } else {
     for (size_t b = 0; b < batch; b++) {
       const float *y = y_true + b * classes, *p = y_pred + b * classes;
       float w = xent__dense_weight(&plan, b, y);
       /* The per-example loss is the mean over classes: each element carries 1/classes. */
       float scale = (float)((double)xent__grad_scale(&plan, w) / (double)classes);
-      double sum = kernel(y, p, classes, a, c, scale, NULL, grad ? grad + b * classes : NULL);
+      double sum = bce_pass(plain, sat, y, p, classes, a, c, scale, NULL,
+                            grad ? grad + b * classes : NULL);
       double weighted = (double)w * (sum / (double)classes);
       if (losses) losses[b] = xent__narrow(weighted);
       total += weighted;

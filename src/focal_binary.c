@@ -104,15 +104,15 @@ static inline float bfocal_logit_scalar(const bfocal_k *k, float y, float x, flo
  * gradient (already scaled by rs) when g is not NULL. */
 XENT_MAYBE_UNUSED static double bfocal_row_scalar(const bfocal_k *k, int logits, const float *y,
                                                   const float *v, size_t n, float rs, float *g) {
-  double sum = 0.0;
+  double acc[4] = {0.0, 0.0, 0.0, 0.0};
   float d;
   for (size_t i = 0; i < n; i++) {
     float l = logits ? bfocal_logit_scalar(k, y[i], v[i], rs, &d)
                      : bfocal_prob_scalar(k, y[i], v[i], rs, &d);
-    sum += (double)l;
+    acc[i % 4] += (double)l;
     if (g) g[i] = d;
   }
-  return sum;
+  return sum4_scalar(acc);
 }
 
 /* classes == 1, the usual binary case: the whole batch as one column, each

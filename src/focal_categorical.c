@@ -63,21 +63,28 @@ static inline float cfocal_q_scalar(int logits, float v, float S, int zero, floa
  * (h - K) / S on probabilities, q (h - K) on logits. Returns the loss. */
 XENT_MAYBE_UNUSED static double cfocal_row_scalar(const cfocal_k *k, int logits, const float *y,
                                                   const float *v, size_t n, float rs, float *g) {
+  /* The maximum and every sum in the lane order of the f32x4 kernel (element
+   * i in lane i % 4; sum4_scalar), so that both widths agree bit for bit. */
   float m = -INFINITY;
-  if (logits)
-    for (size_t i = 0; i < n; i++) m = m < v[i] ? v[i] : m;
-  double S = 0.0;
-  for (size_t i = 0; i < n; i++) S += (double)(logits ? xent_exp_scalar(v[i] - m) : v[i]);
+  if (logits) {
+    float lanes[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    for (size_t i = 0; i < n; i++) lanes[i % 4] = lanes[i % 4] < v[i] ? v[i] : lanes[i % 4];
+    for (int j = 0; j < 4; j++) m = m < lanes[j] ? lanes[j] : m;
+  }
+  double s4[4] = {0.0, 0.0, 0.0, 0.0};
+  for (size_t i = 0; i < n; i++) s4[i % 4] += (double)(logits ? xent_exp_scalar(v[i] - m) : v[i]);
+  double S = sum4_scalar(s4);
   int zero = !logits && S == 0.0;
   float Sf = zero ? 1.0f : logits ? (float)S : xent__narrow(S);
-  double sum = 0.0, K = 0.0;
+  double l4[4] = {0.0, 0.0, 0.0, 0.0}, k4[4] = {0.0, 0.0, 0.0, 0.0};
   for (size_t i = 0; i < n; i++) {
     float q = cfocal_q_scalar(logits, v[i], Sf, zero, m);
     float h;
-    sum += (double)cfocal_elem_scalar(k, y[i], q, k->alphas ? k->alphas[i] : k->alpha, &h);
-    K += (double)sat_scalar(h * q);
+    l4[i % 4] += (double)cfocal_elem_scalar(k, y[i], q, k->alphas ? k->alphas[i] : k->alpha, &h);
+    k4[i % 4] += (double)sat_scalar(h * q);
     if (g) g[i] = h;
   }
+  double sum = sum4_scalar(l4), K = sum4_scalar(k4);
   if (g) {
     float Kf = xent__narrow(K);
     for (size_t i = 0; i < n; i++) {

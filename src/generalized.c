@@ -44,7 +44,9 @@ static inline float gce_prob(float p, float q, float *d) {
   else
     *d = p < 0.0f ? 0.0f : p; /* below 0: the clamp's zero; NaN: NaN */
   if (!(pc > 0.0f)) return pc == 0.0f ? 1.0f / q : pc; /* p <= 0: 1 / q; NaN: NaN */
-  return gce_loss(xent_log_scalar(pc), q);
+  /* A "probability" far above 1 (p^q beyond FLT_MAX) saturates: finite inputs,
+   * finite loss, and no Inf x 0 for an example of weight 0. */
+  return sat_scalar(gce_loss(xent_log_scalar(pc), q));
 }
 
 /* ---- Width 1 --------------------------------------------------------------- */

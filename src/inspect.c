@@ -29,7 +29,7 @@ typedef struct row_stats {
 static void row_scan_scalar(const float *x, size_t n, row_stats *r) {
   uint32_t nonfinite = 0, ones = 0;
   int all_integer = 1, all_binary = 1, all_unit = 1;
-  double sum = 0.0;
+  double sum4[4] = {0.0, 0.0, 0.0, 0.0}; /* element j in lane j % 4, as row_scan_f32x4 adds */
   float lo = INFINITY, hi = -INFINITY;
   for (size_t j = 0; j < n; j++) {
     float v = x[j];
@@ -40,7 +40,7 @@ static void row_scan_scalar(const float *x, size_t n, row_stats *r) {
     all_binary &= (v == 0.0f) | is_one;
     ones += (uint32_t)is_one;
     all_unit &= (v >= 0.0f) & (v <= 1.0f);
-    sum += (double)v;
+    sum4[j % 4] += (double)v;
     lo = fminf(lo, fin ? v : INFINITY);
     hi = fmaxf(hi, fin ? v : -INFINITY);
   }
@@ -49,7 +49,7 @@ static void row_scan_scalar(const float *x, size_t n, row_stats *r) {
   r->all_integer = all_integer;
   r->all_binary = all_binary;
   r->all_unit = all_unit;
-  r->sum = sum;
+  r->sum = (sum4[0] + sum4[2]) + (sum4[1] + sum4[3]);
   r->lo = lo;
   r->hi = hi;
 }
@@ -158,14 +158,16 @@ xent_status xent_inspect(const float *y_true, size_t label_cols, const float *y_
     pred_lo = fminf(pred_lo, p.lo);
     pred_hi = fmaxf(pred_hi, p.hi);
   }
-  /* No finite value seen: the range reads [0, 0]. */
+  /* No finite value seen: the range reads [0, 0]. A zero bound reads +0
+   * (adding +0 turns -0 into +0): which zero a min or max keeps differs
+   * between the scalar and f32x4 scans, the bounds must not. */
   if (label_lo <= label_hi) {
-    s.label_min = label_lo;
-    s.label_max = label_hi;
+    s.label_min = label_lo + 0.0f;
+    s.label_max = label_hi + 0.0f;
   }
   if (pred_lo <= pred_hi) {
-    s.pred_min = pred_lo;
-    s.pred_max = pred_hi;
+    s.pred_min = pred_lo + 0.0f;
+    s.pred_max = pred_hi + 0.0f;
   }
   *out = s;
   return XENT_OK;

@@ -37,30 +37,33 @@ static inline float clip01_scalar(float v) {
  * gradient times rs when g is not NULL. */
 XENT_MAYBE_UNUSED static double kl_row_scalar(const float *y, const float *p, size_t n, float rs,
                                               float *g) {
-  double sum = 0.0;
+  double acc[4] = {0.0, 0.0, 0.0, 0.0}; /* lane order of the f32x4 kernel (sum4_scalar) */
   for (size_t i = 0; i < n; i++) {
     float yc = clip01_scalar(y[i]), pc = clip01_scalar(p[i]);
     float r = yc / pc;
-    sum += (double)(yc * xent_log_scalar(r));
+    acc[i % 4] += (double)(yc * xent_log_scalar(r));
     if (g) {
       int inside = (p[i] >= XENT_EPS) & (p[i] <= 1.0f);
       g[i] = inside ? sat_scalar(-r * rs) : 0.0f;
     }
   }
-  return sum;
+  return sum4_scalar(acc);
 }
 
 /* softmax(v / T) of a row is exp(v_i / T - m) / S: its max m and (float) sum S. */
 XENT_MAYBE_UNUSED static void tstats_scalar(const float *v, size_t n, float T, float *m, float *S) {
-  float mx = -INFINITY;
+  /* Max and sums in the f32x4 kernel's lane order (element i in lane i % 4,
+   * sum4_scalar), so that both widths agree bit for bit. */
+  float lanes[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY}, mx = -INFINITY;
   for (size_t i = 0; i < n; i++) {
     float u = sat_scalar(v[i] / T);
-    mx = mx < u ? u : mx;
+    lanes[i % 4] = lanes[i % 4] < u ? u : lanes[i % 4];
   }
-  double sum = 0.0;
-  for (size_t i = 0; i < n; i++) sum += (double)xent_exp_scalar(sat_scalar(v[i] / T) - mx);
+  for (int j = 0; j < 4; j++) mx = mx < lanes[j] ? lanes[j] : mx;
+  double acc[4] = {0.0, 0.0, 0.0, 0.0};
+  for (size_t i = 0; i < n; i++) acc[i % 4] += (double)xent_exp_scalar(sat_scalar(v[i] / T) - mx);
   *m = mx;
-  *S = (float)sum;
+  *S = (float)sum4_scalar(acc);
 }
 
 /* One distillation row from the teacher's and the student's logits and their
@@ -70,14 +73,15 @@ XENT_MAYBE_UNUSED static void tstats_scalar(const float *v, size_t n, float T, f
 XENT_MAYBE_UNUSED static double distill_row_scalar(const float *tz, const float *sz, size_t n,
                                                    float T, const float st[4], float rs,
                                                    float *g) {
-  double sum = 0.0, A = 0.0;
+  double acc[4] = {0.0, 0.0, 0.0, 0.0}, a4[4] = {0.0, 0.0, 0.0, 0.0}; /* lane order (sum4_scalar) */
   for (size_t i = 0; i < n; i++) {
     float t = xent_exp_scalar(sat_scalar(tz[i] / T) - st[0]) / st[1];
     float s = xent_exp_scalar(sat_scalar(sz[i] / T) - st[2]) / st[3];
     float tc = clip01_scalar(t), sc = clip01_scalar(s);
-    sum += (double)(tc * xent_log_scalar(tc / sc));
-    A += s >= XENT_EPS ? (double)tc : 0.0;
+    acc[i % 4] += (double)(tc * xent_log_scalar(tc / sc));
+    a4[i % 4] += s >= XENT_EPS ? (double)tc : 0.0;
   }
+  double sum = sum4_scalar(acc), A = sum4_scalar(a4);
   if (g) {
     float Af = (float)A;
     for (size_t i = 0; i < n; i++) {

@@ -20,15 +20,17 @@ XENT_MAYBE_UNUSED static double poly_row_scalar(const float *y, const float *z, 
   float m, S;
   lrow_stats_scalar(z, n, &m, &S);
   float lS = xent_log_scalar(S);
-  double ce = 0.0, Y = 0.0, YP = 0.0;
+  /* Sums in the f32x4 kernel's lane order (sum4_scalar): bit-identical widths. */
+  double c4[4] = {0.0, 0.0, 0.0, 0.0}, y4[4] = {0.0, 0.0, 0.0, 0.0}, p4[4] = {0.0, 0.0, 0.0, 0.0};
   for (size_t i = 0; i < n; i++) {
     float d = sat_scalar(z[i] - m);
     float p = xent_exp_scalar(d) / S;
     float nl = sat_scalar(lS - d);
-    ce += y[i] == 0.0f ? 0.0 : (double)sat_scalar(y[i] * nl);
-    Y += (double)y[i];
-    YP += (double)(y[i] * p);
+    c4[i % 4] += y[i] == 0.0f ? 0.0 : (double)sat_scalar(y[i] * nl);
+    y4[i % 4] += (double)y[i];
+    p4[i % 4] += (double)(y[i] * p);
   }
+  double ce = sum4_scalar(c4), Y = sum4_scalar(y4), YP = sum4_scalar(p4);
   if (g) {
     float Yf = xent__narrow(Y), YPf = xent__narrow(YP);
     for (size_t i = 0; i < n; i++) {

@@ -68,10 +68,16 @@ static int masked_out(const xent_plan *plan, size_t b) {
   return plan->opt.mask && !plan->opt.mask[b];
 }
 
+/* sample_weight x class_weight, multiplied in double and saturated to
+ * +-FLT_MAX: two finite weights never make an infinite one (1e20 x 1e20
+ * would be Inf in float, and Inf x a zero loss NaN). */
+static float weight_product(float sw, float cw) { return xent__narrow((double)sw * (double)cw); }
+
 float xent__dense_weight(const xent_plan *plan, size_t b, const float *y_row) {
   if (masked_out(plan, b)) return 0.0f;
   float w = plan->opt.sample_weight ? plan->opt.sample_weight[b] : 1.0f;
-  if (plan->opt.class_weight) w *= dense_class_weight(plan->opt.class_weight, y_row, plan->classes);
+  if (plan->opt.class_weight)
+    w = weight_product(w, dense_class_weight(plan->opt.class_weight, y_row, plan->classes));
   return w;
 }
 
@@ -79,7 +85,7 @@ float xent__sparse_weight(const xent_plan *plan, size_t b, int32_t label) {
   if (plan->opt.has_ignore_class && label == plan->opt.ignore_class) return 0.0f;
   if (masked_out(plan, b)) return 0.0f;
   float w = plan->opt.sample_weight ? plan->opt.sample_weight[b] : 1.0f;
-  if (plan->opt.class_weight) w *= plan->opt.class_weight[label];
+  if (plan->opt.class_weight) w = weight_product(w, plan->opt.class_weight[label]);
   return w;
 }
 

@@ -100,7 +100,10 @@ static inline XENT_ALWAYS_INLINE void softmax_block_scalar(const float *z, const
  * with sum y' recomputed exactly. Both builds decide from bit-identical
  * numbers. */
 static inline int grad_fits_float(double r, double ymax, double a, double b, double scale) {
-  return fabs(scale) * (2.0 * fabs(r) + 3.0 * (ymax * fabs(a) + fabs(b))) <= 0.25;
+  double bound = 2.0 * fabs(r) + 3.0 * (ymax * fabs(a) + fabs(b));
+  /* Labels or r beyond 1e30 take the double pass even at scale 0: in float32,
+   * e r could overflow, and Inf times the zero scale is NaN. */
+  return bound <= 1e30 && fabs(scale) * bound <= 0.25;
 }
 
 /* After pass 2: the loss (sum y') log S - sum y' d with sum y' = a sum y + b n

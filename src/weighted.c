@@ -21,14 +21,15 @@
 static inline float wce_elem_scalar(float x, float z, float q, float *g) {
   float qm1 = q - 1.0f;
   float e = xent_exp_scalar(-fabsf(x));
-  float l = 1.0f + qm1 * z, nz = 1.0f - z, qz = q * z;
+  /* l and q z saturated, so l log1p(e) and q z relu(-x) are never Inf x 0 (as binary.c). */
+  float l = sat_scalar(1.0f + qm1 * z), nz = 1.0f - z, qz = sat_scalar(q * z);
   float pos = x < 0.0f ? 0.0f : x;
   float neg = -x < 0.0f ? 0.0f : -x;
   float sp = xent__log1p_unit_scalar(e);
   float loss = nz * pos + qz * neg + l * sp;
   int nonneg = x >= 0.0f;
   float A = nonneg ? 1.0f : e, B = nonneg ? e : 1.0f;
-  *g = (nz * A - qz * B) / (1.0f + e);
+  *g = sat_scalar((nz * A - qz * B) / (1.0f + e));
   int finite = (fabsf(x) <= FLT_MAX) & (fabsf(z) <= FLT_MAX);
   return finite ? sat_scalar(loss) : loss;
 }
@@ -52,8 +53,8 @@ static inline v128_t wce_elem_f32x4(v128_t x, v128_t z, v128_t q, v128_t *g) {
   const v128_t zero = F4(0.0f), one = F4(1.0f), big = F4(FLT_MAX);
   v128_t qm1 = wasm_f32x4_sub(q, one);
   v128_t e = xent_exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
-  v128_t l = wasm_f32x4_add(one, wasm_f32x4_mul(qm1, z));
-  v128_t nz = wasm_f32x4_sub(one, z), qz = wasm_f32x4_mul(q, z);
+  v128_t l = sat_f32x4(wasm_f32x4_add(one, wasm_f32x4_mul(qm1, z)));
+  v128_t nz = wasm_f32x4_sub(one, z), qz = sat_f32x4(wasm_f32x4_mul(q, z));
   v128_t pos = wasm_f32x4_pmax(x, zero);
   v128_t neg = wasm_f32x4_pmax(wasm_f32x4_neg(x), zero);
   v128_t sp = xent__log1p_unit_f32x4(e);
@@ -61,8 +62,8 @@ static inline v128_t wce_elem_f32x4(v128_t x, v128_t z, v128_t q, v128_t *g) {
                                wasm_f32x4_mul(l, sp));
   v128_t nonneg = wasm_f32x4_ge(x, zero);
   v128_t A = wasm_v128_bitselect(one, e, nonneg), B = wasm_v128_bitselect(e, one, nonneg);
-  *g = wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
-                      wasm_f32x4_add(one, e));
+  *g = sat_f32x4(wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(nz, A), wasm_f32x4_mul(qz, B)),
+                                wasm_f32x4_add(one, e)));
   v128_t finite =
       wasm_v128_and(wasm_f32x4_le(wasm_f32x4_abs(x), big), wasm_f32x4_le(wasm_f32x4_abs(z), big));
   return wasm_v128_bitselect(sat_f32x4(loss), loss, finite);

@@ -11,8 +11,9 @@
  * - Inputs are float32, row-major, shape [batch, classes]. Sparse labels are
  *   int32, shape [batch]. `batch` may be 0 (an empty batch reduces to 0);
  *   `classes` must be at least 1.
- * - Nothing is allocated. The caller owns every buffer. Output buffers may be
- *   NULL when that output is not wanted:
+ * - Nothing is allocated. The caller owns every buffer. Output buffers must
+ *   not overlap the inputs or each other. They may be NULL when that output is
+ *   not wanted:
  *     losses  [batch] per-example losses, already multiplied by the example's
  *             weight (sample_weight x class_weight x ignore mask): exactly what
  *             Keras returns with reduction="none". The elementwise tf.nn sigmoid
@@ -27,8 +28,11 @@
  *   offending argument and, for data errors, the flat index and value.
  *   Nothing aborts, whatever the input.
  * - NaN or Inf inside y_true / y_pred is not an error: it propagates to the loss
- *   of the example that holds it, as in TensorFlow. Finite inputs of any size
- *   give finite outputs (a loss that exceeds FLT_MAX saturates to FLT_MAX).
+ *   of the example that holds it, as in TensorFlow; so does a NaN weight.
+ *   Finite inputs, weights and pos_weight of any size give finite outputs:
+ *   losses, gradients and example weights (sample_weight x class_weight,
+ *   multiplied in double) beyond the float range saturate to +-FLT_MAX, exact
+ *   no longer once an intermediate saturates (docs/semantics.md section 9.2).
  * - The build with -msimd128 runs f32x4 kernels; every other build runs the
  *   scalar kernels of the same source. Per-element results of the two agree
  *   bit for bit; reduced sums may differ in the last bits.

@@ -34,6 +34,12 @@ static inline float focal_pow_scalar(float base, float gamma, int n) {
   return F;
 }
 
+/* Row sums at width 1 in the order of the f32x4 kernels' double lanes:
+ * element i goes to acc[i % 4], and the four combine as (acc0 + acc2) +
+ * (acc1 + acc3), which is what acc_f64 and sum_f64 below compute, so both
+ * widths return the same sum bit for bit. */
+static inline double sum4_scalar(const double *acc) { return (acc[0] + acc[2]) + (acc[1] + acc[3]); }
+
 /* gamma as an integer 0..4 for focal_pow, else -1. */
 static inline int small_integer(float gamma) {
   for (int n = 0; n <= 4; n++)

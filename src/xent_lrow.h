@@ -12,12 +12,15 @@
 #include "xent_focal.h"
 
 static inline void lrow_stats_scalar(const float *z, size_t n, float *m, float *S) {
-  float mx = -INFINITY;
-  for (size_t i = 0; i < n; i++) mx = mx < z[i] ? z[i] : mx;
-  double sum = 0.0;
-  for (size_t i = 0; i < n; i++) sum += (double)xent_exp_scalar(z[i] - mx);
+  /* Max and sums in the f32x4 kernel's lane order (element i in lane i % 4,
+   * sum4_scalar), so that both widths agree bit for bit. */
+  float lanes[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY}, mx = -INFINITY;
+  for (size_t i = 0; i < n; i++) lanes[i % 4] = lanes[i % 4] < z[i] ? z[i] : lanes[i % 4];
+  for (int j = 0; j < 4; j++) mx = mx < lanes[j] ? lanes[j] : mx;
+  double acc[4] = {0.0, 0.0, 0.0, 0.0};
+  for (size_t i = 0; i < n; i++) acc[i % 4] += (double)xent_exp_scalar(z[i] - mx);
   *m = mx;
-  *S = (float)sum;
+  *S = (float)sum4_scalar(acc);
 }
 
 #if XENT_HAVE_SIMD128
