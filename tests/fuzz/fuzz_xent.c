@@ -1,5 +1,6 @@
-/* fuzz_xent.c: the libFuzzer harness of every public entry point of
- * src/xent.h (listed in entries.h; built once per entry point, with
+/* fuzz_xent.c: the libFuzzer harness of every public loss and inspection
+ * entry point of src/xent.h (listed in entries.h; the sampler and sampled
+ * losses are fuzz_sampled.c's; built once per entry point, with
  * XENT_FUZZ_ENTRY its index, by CMakeLists.txt under -DXENT_FUZZ=ON). From
  * the fuzzer's bytes it decodes a shape, options, weights, labels and
  * predictions (special values such as 0, 1, 1e-7, +-FLT_MAX, NaN and Inf
@@ -34,7 +35,6 @@ extern __typeof__(xent_status_string) xs_xent_status_string;
 extern __typeof__(xent_options_size) xs_xent_options_size;
 extern __typeof__(xent_error_size) xs_xent_error_size;
 
-enum { DENSE, SPARSE, NN_ELEMENTS, NN_WEIGHTED, NN_WEIGHTED_PER_CLASS, NN_ROWS, NN_SPARSE, INSPECT };
 typedef void (*any_fn)(void);
 typedef struct entry { int kind; const char *name; any_fn scalar, simd; } entry;
 #define ROW(kind, fn) {kind, #fn, (any_fn)fn, (any_fn)xs_##fn},

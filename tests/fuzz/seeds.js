@@ -1,6 +1,7 @@
 // seeds.js: writes the seed corpus of the fuzz targets,
 // tests/fuzz/corpus/<function>/<seed>, in the byte format that fuzz_xent.c
-// decodes (shape, options, weights, predictions, labels). The same few seeds
+// decodes (shape, options, weights, predictions, labels), and for the sampler
+// and the sampled losses in fuzz_sampled.c's. The same few seeds
 // serve every target: small rows on both paths, weights, extreme values,
 // long rows and columns, sparse labels, a shape error, and the per-example
 // binary loss whose scalar and f32x4 sums once differed. Run by hand after
@@ -9,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const here = new URL('./', import.meta.url);
 const entries = readFileSync(new URL('entries.h', here), 'utf8').match(/X\([A-Z_]+, *xent_[a-z0-9_]+\)/g)
-  .map((line) => line.match(/(xent_[a-z0-9_]+)/)[1]);
+  .map((line) => line.match(/X\(([A-Z_]+), *(xent_[a-z0-9_]+)/).slice(1));
 
 // Indices into fuzz_xent.c's SPECIAL table, and grid values b -> (b - 130) / 8.
 const S = { zero: 0, one: 1, half: 2, eps: 4, oneMinusEps: 5, big: 20, huge: 22, max: 24, tiny: 28, w20: 29, nan: 34, inf: 35 };
@@ -36,9 +37,44 @@ const seeds = {
   'shape-error': seed({ mode: 31, batch: 4, classes: 3, pred: [], yTrue: [] }),
 };
 
-for (const fn of entries) {
+// fuzz_sampled.c's formats. A class id is two bytes (hi < 240, lo): (hi * 256 + lo) mod n.
+const id = (k) => [k >> 8, k & 255];
+const u32 = (v) => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
+// Sampler: mode (0x80 not unique, 0x40 ranges to 2000), flags, batch, numTrue-1,
+// numSampled-1, range (two bytes, 1 + value mod 40 or 2000), seed lo and hi, true classes.
+function sampler({ mode = 0x40, flags = 0, batch, numTrue, numSampled, range, seed = [7, 0], classes }) {
+  return Uint8Array.from([mode, flags, batch, numTrue - 1, numSampled - 1, ...id(range - 1), ...u32(seed[0]), ...u32(seed[1]), ...classes.flatMap(id)]);
+}
+const samplerSeeds = {
+  'unique-4x2-of-50': sampler({ batch: 4, numTrue: 2, numSampled: 8, range: 50, classes: n(8, (i) => (i * 7) % 50) }),
+  'repeats-3x1-of-10': sampler({ mode: 0xc0, batch: 3, numTrue: 1, numSampled: 20, range: 10, seed: [1, 2], classes: [0, 9, 4] }),
+  'all-24-of-24': sampler({ mode: 0, batch: 1, numTrue: 1, numSampled: 24, range: 24, seed: [0xdeadbeef, 0], classes: [23] }),
+  'widest-range': sampler({ mode: 0x80 | 27, batch: 2, numTrue: 3, numSampled: 16, range: 1, seed: [0, 0xffffffff], classes: [0, 1, 2, 3, 4, 5] }),
+  'bad-class': Uint8Array.from([0x40, 0, 2, 0, 3, ...id(99), 0, 0, 0, 1, 0, 0, 0, 0, ...id(5), 250]),
+  'more-than-range-unique': sampler({ mode: 26, batch: 1, numTrue: 1, numSampled: 1, range: 5, classes: [1] }),
+};
+// Sampled losses: mode (0x40 dims to 40), flags (1 remove hits, 4 no log Q), grad
+// flags, batch, dim-1, classes-1, numTrue-1, numSampled-1, inputs, weights,
+// biases (values as above), labels, candidates (ids), expected counts (0: 1,
+// 1: 0.5, 2: 0.01, 3: 1e-7, 203: 0, ...).
+function sampled({ mode = 0, flags = 1, g = 0, batch, dim, classes, numTrue, numSampled, x, w, b, labels, cand, tec, sec }) {
+  return Uint8Array.from([mode, flags, g, batch, dim - 1, classes - 1, numTrue - 1, numSampled - 1, ...x, ...w, ...b,
+    ...labels.flatMap(id), ...cand.flatMap(id), ...tec, ...sec]);
+}
+const sampledSeeds = {
+  'softmax-3x4-of-10': sampled({ batch: 3, dim: 4, classes: 10, numTrue: 1, numSampled: 5, x: n(12, (i) => grid((i % 5) / 4 - 0.5)), w: n(40, (i) => grid(((i * 3) % 11) / 8 - 0.6)), b: n(10, (i) => grid(i / 16)), labels: [1, 4, 9], cand: [0, 2, 3, 5, 8], tec: [1, 2, 0], sec: [0, 1, 2, 3, 2] }),
+  'two-true-2x3-of-6': sampled({ flags: 0, batch: 2, dim: 3, classes: 6, numTrue: 2, numSampled: 4, x: n(6, (i) => grid(i - 2.5)), w: n(18, (i) => grid((i % 7) / 4 - 0.75)), b: n(6, () => grid(0)), labels: [0, 5, 2, 3], cand: [1, 4, 0, 2], tec: [0, 1, 2, 3], sec: [1, 1, 2, 2] }),
+  'hits-and-duplicates': sampled({ batch: 2, dim: 5, classes: 4, numTrue: 1, numSampled: 6, x: n(10, (i) => grid(i / 4)), w: n(20, (i) => grid(-i / 8)), b: n(4, (i) => grid(i)), labels: [2, 3], cand: [2, 2, 3, 0, 2, 1], tec: [2, 3], sec: [0, 0, 1, 3, 2, 1] }),
+  'extremes-1x9': sampled({ mode: 0x40, batch: 1, dim: 9, classes: 3, numTrue: 1, numSampled: 2, x: [S.max, S.huge, S.big, S.tiny, S.eps, S.zero, S.one, 25, 21], w: n(27, (i) => [S.max, 25, S.huge, 23, S.w20, S.one][i % 6]), b: [S.max, 25, S.zero], labels: [1], cand: [0, 2], tec: [5], sec: [6, 10] }),
+  'nonfinite-and-bad-count': sampled({ batch: 2, dim: 2, classes: 3, numTrue: 1, numSampled: 2, x: [S.nan, S.one, S.inf, S.zero], w: n(6, () => grid(1)), b: n(3, () => grid(0)), labels: [0, 1], cand: [2, 1], tec: [0, 203], sec: [0, 0] }),
+  'dim-33': sampled({ mode: 0x40, batch: 2, dim: 33, classes: 5, numTrue: 1, numSampled: 3, x: n(66, (i) => grid(((i * 5) % 17) / 8 - 1)), w: n(165, (i) => grid(((i * 3) % 13) / 8 - 0.8)), b: n(5, (i) => grid(i / 8)), labels: [4, 0], cand: [1, 2, 3], tec: [1, 2], sec: [1, 2, 3] }),
+};
+
+for (const [kind, fn] of entries) {
   const dir = new URL(`corpus/${fn}/`, here);
   mkdirSync(dir, { recursive: true });
-  for (const [name, bytes] of Object.entries(seeds)) writeFileSync(new URL(name, dir), bytes);
+  const set = kind === 'SAMPLER' ? samplerSeeds : kind === 'SAMPLED' ? sampledSeeds : seeds;
+  for (const [name, bytes] of Object.entries(set)) writeFileSync(new URL(name, dir), bytes);
 }
-console.log(`seeds.js: ${Object.keys(seeds).length} seeds for each of ${entries.length} targets`);
+console.log(`seeds.js: ${Object.keys(seeds).length} seeds for each of ${entries.length - 3} loss targets, ` +
+  `${Object.keys(samplerSeeds).length} for the sampler, ${Object.keys(sampledSeeds).length} for each sampled loss`);
