@@ -8,7 +8,7 @@
 //   c        the C tests through ctest, natively (scalar, and f32x4 via
 //            SIMDe), again under ASan + UBSan, and the check that the committed
 //            wasm modules are what the sources build (scripts/build.sh check-wasm),
-//            and the libFuzzer targets, 4 s each (tests/fuzz/run.sh;
+//            and the libFuzzer targets, 3 s each (tests/fuzz/run.sh;
 //            XENT_FUZZ_SECONDS changes it, 0 skips them);
 //   js       tests/js/*.test.js (JS API, recommender, CLI, server, package);
 //   browser  tests/browser/*.test.js (Debian's chromium via playwright-core).
@@ -93,7 +93,7 @@ function checkWasm() {
 /** The libFuzzer targets (tests/fuzz/run.sh); one count per target. */
 function fuzzSuite() {
   const name = 'libFuzzer targets, scalar vs f32x4, ASan + UBSan';
-  const secs = process.env.XENT_FUZZ_SECONDS ?? '4';
+  const secs = process.env.XENT_FUZZ_SECONDS ?? '3';
   if (secs === '0') {
     report(name, { passed: 0, failed: 0, skipped: 1 }, 0);
     return;

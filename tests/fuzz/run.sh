@@ -2,13 +2,13 @@
 # run.sh [seconds per target] [extra libFuzzer flags...]: builds the libFuzzer
 # targets (CMake -DXENT_FUZZ=ON, clang, ASan + UBSan) in build/fuzz and runs
 # each one, starting from its seeds in tests/fuzz/corpus/<function>/, for the
-# given time (default 4 s; fifteen targets, about a minute). New inputs go to
+# given time (default 3 s; eighteen targets, about a minute). New inputs go to
 # build/fuzz/corpus/<function>/, never into the repository; a failing input
 # is saved as build/fuzz/crash-*. Exits nonzero on the first failure. Called
 # by scripts/test.sh (`npm test`, .ci/run); tests/fuzz/README.md has the long run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds="${1:-4}"
+seconds="${1:-3}"
 shift || true
 jobs="$(nproc 2>/dev/null || echo 2)"
 CC=clang cmake -S . -B build/fuzz -DXENT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
