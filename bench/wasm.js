@@ -33,7 +33,7 @@ class Binding {
     this.ex = ex;
     this.file = file;
     this.simd = ex.xent_simd() === 1;
-    this.opt = this.alloc(40);
+    this.opt = this.alloc(this.ex.xent_options_size());
     this.lossPtr = this.alloc(4);
     this.setOptions({});
   }
@@ -67,7 +67,9 @@ class Binding {
 
   /** Writes the xent_options struct (src/status.c layout), Keras defaults elsewhere. */
   setOptions({ fromLogits = 0, labelSmoothing = 0, reduction = 0 }) {
-    const dv = new DataView(this.ex.memory.buffer, this.opt, 40);
+    const size = this.ex.xent_options_size();
+    new Uint8Array(this.ex.memory.buffer, this.opt, size).fill(0); // later fields: unset, not used by these losses
+    const dv = new DataView(this.ex.memory.buffer, this.opt, size);
     dv.setInt32(0, fromLogits ? 1 : 0, true);
     dv.setFloat32(4, labelSmoothing, true);
     dv.setInt32(8, reduction, true);
