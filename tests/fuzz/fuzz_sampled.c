@@ -57,32 +57,8 @@ typedef __typeof__(xent_sampled_softmax_loss) sampled_fn;
 
 /* ---- Decoding (the byte format of fuzz_xent.c) --------------------------------- */
 
-typedef struct reader { const uint8_t *p; size_t n; } reader;
-static uint8_t u8(reader *r) {
-  if (!r->n) return 0;
-  r->n--;
-  return *r->p++;
-}
-static uint32_t u32(reader *r) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; i++) v = v << 8 | u8(r);
-  return v;
-}
-static const float SPECIAL[] = {
-    0.0f, 1.0f, 0.5f, -0.0f, 1e-7f, 0.99999988f, 1e-8f, 0.25f, 0.75f, -1.0f, 2.0f, -2.0f,
-    10.0f, -10.0f, 88.7f, -88.7f, 90.0f, -90.0f, 104.0f, -104.0f, 1e30f, -1e30f, 3e38f,
-    -3e38f, FLT_MAX, -FLT_MAX, FLT_MIN, -FLT_MIN, 1e-45f, 1e20f, -1e20f, 1e-30f, 0.9f, 0.1f,
-    NAN, INFINITY, -INFINITY};
-#define N_SPECIAL (sizeof SPECIAL / sizeof SPECIAL[0])
-static float value(reader *r) {
-  uint8_t b = u8(r);
-  if (b < N_SPECIAL) return SPECIAL[b];
-  if (b < 224) return (float)((int)b - 130) / 8.0f;
-  uint32_t bits = u32(r);
-  float f;
-  memcpy(&f, &bits, 4);
-  return f;
-}
+#include "fuzz_input.h"
+
 /* An expected count: mostly valid (> 0, finite), sometimes not. */
 static float count_value(reader *r) {
   static const float q[] = {1.0f, 0.5f, 0.01f, 1e-7f, 1e-30f, FLT_MIN, 1e-45f, 2.0f, 24.0f,

@@ -5,7 +5,7 @@
 # given time (default 3 s; eighteen targets, about a minute). New inputs go to
 # build/fuzz/corpus/<function>/, never into the repository; a failing input
 # is saved as build/fuzz/crash-*. Exits nonzero on the first failure. Called
-# by scripts/test.sh (`npm test`, .ci/run); tests/fuzz/README.md has the long run.
+# by scripts/test.js (`npm test`, .ci/run); tests/fuzz/README.md has the long run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-3}"
