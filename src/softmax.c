@@ -116,7 +116,10 @@ static double softmax_loss(const float *y, const float *z, size_t n, float m, do
                            double scale, double s, const double *sum3, float ylo, double *r,
                            int *fits) {
   double t = a * sum3[0] + b * (double)n, td = a * sum3[1] + b * sum3[2];
-  if (ylo < 0.0f || !(fabs(td) <= DBL_MAX)) exact_label_sums(y, z, n, m, a, b, &t, &td);
+  /* A float32 label sum that overflowed (labels near FLT_MAX) is recomputed
+   * in double too: Inf there would turn a zero weight into NaN. */
+  if (ylo < 0.0f || !(fabs(td) <= DBL_MAX) || !(fabs(t) <= FLT_MAX))
+    exact_label_sums(y, z, n, m, a, b, &t, &td);
   *r = t / s;
   *fits = ylo >= 0.0f && grad_fits_float(*r, sum3[0], a, b, scale);
   return t * log(s) - td;
