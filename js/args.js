@@ -274,6 +274,25 @@ export const opts = {
   temperature: 3,
 };
 
+// Every field of `o` back to its default (inlined into parseOptions).
+function defaults(o) {
+  o.fromLogits = false;
+  o.labelSmoothing = 0;
+  o.reduction = 0;
+  o.sampleWeight = undefined;
+  o.classWeight = undefined;
+  o.ignoreClass = undefined;
+  o.alpha = 0.25;
+  o.gamma = 2;
+  o.applyClassBalancing = false;
+  o.gradient = false;
+  o.shape = undefined;
+  o.outLosses = undefined;
+  o.outGrad = undefined;
+  if (o.rare) clearRare(o);
+  return o;
+}
+
 function clearRare(o) {
   o.rare = false;
   o.mask = undefined;
@@ -312,21 +331,7 @@ function unknown(fn, key, allowed) {
  * built in helpers) so it inlines into every call.
  */
 export function parseOptions(fn, options, allowed) {
-  const o = opts;
-  o.fromLogits = false;
-  o.labelSmoothing = 0;
-  o.reduction = 0;
-  o.sampleWeight = undefined;
-  o.classWeight = undefined;
-  o.ignoreClass = undefined;
-  o.alpha = 0.25;
-  o.gamma = 2;
-  o.applyClassBalancing = false;
-  o.gradient = false;
-  o.shape = undefined;
-  o.outLosses = undefined;
-  o.outGrad = undefined;
-  if (o.rare) clearRare(o);
+  const o = defaults(opts);
   if (options === undefined || options === null) return o;
   if (typeof options !== 'object' || Array.isArray(options) || isTyped(options)) throw notAnObject(fn, options);
   for (const key in options) {
@@ -453,11 +458,18 @@ function slowOption(fn, o, key, v, allowed) {
 function readOut(fn, o, v) {
   if (v === undefined || v === null) return;
   if (typeof v !== 'object') throw typeError(fn, `options.out must be an object { losses, grad } of Float32Arrays, got ${describe(v)}`);
+  // Which keys are own is learnt in the loop, where V8 answers hasOwn from the
+  // for-in cache; hasOwn by name, a lookup, runs only for a key the loop did
+  // not see (absent or not enumerable).
+  let seen = 0;
   for (const k in v) {
-    if (hasOwn(v, k) && k !== 'losses' && k !== 'grad') throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);
+    if (!hasOwn(v, k)) continue;
+    if (k === 'losses') seen |= 1;
+    else if (k === 'grad') seen |= 2;
+    else throw typeError(fn, `options.out has an unknown key '${k}'; it takes losses and grad`);
   }
-  const losses = hasOwn(v, 'losses') ? v.losses : undefined;
-  const grad = hasOwn(v, 'grad') ? v.grad : undefined;
+  const losses = seen & 1 || hasOwn(v, 'losses') ? v.losses : undefined;
+  const grad = seen & 2 || hasOwn(v, 'grad') ? v.grad : undefined;
   o.outLosses = losses === null ? undefined : losses;
   o.outGrad = grad === null ? undefined : grad;
 }

@@ -52,7 +52,7 @@ static xent_status check_options(const xent_options *o, size_t classes, int uses
  * into sample weights: argmax of the row (the first of equal maxima); one
  * column: the value rounded half to even (numpy/tf round: 0.5 -> 0, 1.5 -> 2),
  * and a class other than 0 and 1 (or NaN) weighs 1. */
-static float dense_class_weight(const float *cw, const float *y_row, size_t classes) {
+float xent__dense_class_weight(const float *cw, const float *y_row, size_t classes) {
   if (classes == 1) {
     float y = y_row[0];
     if (!(y >= -0.5f && y < 1.5f)) return 1.0f; /* rounds to neither 0 nor 1 */
@@ -62,31 +62,6 @@ static float dense_class_weight(const float *cw, const float *y_row, size_t clas
   for (size_t j = 1; j < classes; j++)
     if (y_row[j] > y_row[best]) best = j;
   return cw[best];
-}
-
-static int masked_out(const xent_plan *plan, size_t b) {
-  return plan->opt.mask && !plan->opt.mask[b];
-}
-
-/* sample_weight x class_weight, multiplied in double and saturated to
- * +-FLT_MAX: two finite weights never make an infinite one (1e20 x 1e20
- * would be Inf in float, and Inf x a zero loss NaN). */
-static float weight_product(float sw, float cw) { return xent__narrow((double)sw * (double)cw); }
-
-float xent__dense_weight(const xent_plan *plan, size_t b, const float *y_row) {
-  if (masked_out(plan, b)) return 0.0f;
-  float w = plan->opt.sample_weight ? plan->opt.sample_weight[b] : 1.0f;
-  if (plan->opt.class_weight)
-    w = weight_product(w, dense_class_weight(plan->opt.class_weight, y_row, plan->classes));
-  return w;
-}
-
-float xent__sparse_weight(const xent_plan *plan, size_t b, int32_t label) {
-  if (plan->opt.has_ignore_class && label == plan->opt.ignore_class) return 0.0f;
-  if (masked_out(plan, b)) return 0.0f;
-  float w = plan->opt.sample_weight ? plan->opt.sample_weight[b] : 1.0f;
-  if (plan->opt.class_weight) w = weight_product(w, plan->opt.class_weight[label]);
-  return w;
 }
 
 static int weighted(const xent_options *o) { return o->sample_weight || o->class_weight; }
@@ -134,7 +109,7 @@ xent_status xent__plan_dense(xent_plan *plan, const float *y_true, const float *
     return xent__fail(err, XENT_ERR_OPTION, "ignore_class", 0, (double)plan->opt.ignore_class);
   size_t valid = batch;
   if (plan->opt.mask)
-    for (size_t b = 0; b < batch; b++) valid -= masked_out(plan, b);
+    for (size_t b = 0; b < batch; b++) valid -= xent__masked_out(plan, b);
   switch (plan->opt.reduction) {
     case XENT_SUM_OVER_BATCH_SIZE:
       plan->denominator = (double)valid;
@@ -155,15 +130,11 @@ xent_status xent__plan_dense(xent_plan *plan, const float *y_true, const float *
   return XENT_OK;
 }
 
-xent_status xent__plan_sparse(xent_plan *plan, const int32_t *y_true, const float *y_pred,
-                              size_t batch, size_t classes, const xent_options *opt,
-                              xent_error *err) {
-  return xent__plan_sparse_uses(plan, y_true, y_pred, batch, classes, opt, 0, err);
-}
-
-xent_status xent__plan_sparse_uses(xent_plan *plan, const int32_t *y_true, const float *y_pred,
-                                   size_t batch, size_t classes, const xent_options *opt,
-                                   int uses, xent_error *err) {
+/* The body of both sparse plans, inlined into each (one call less per call
+ * of a sparse loss). */
+static inline xent_status plan_sparse(xent_plan *plan, const int32_t *y_true, const float *y_pred,
+                                      size_t batch, size_t classes, const xent_options *opt,
+                                      int uses, xent_error *err) {
   xent_status s = plan_common(plan, y_true, y_pred, batch, classes, opt, uses, err);
   if (s) return s;
   if (plan->opt.label_smoothing != 0.0f)
@@ -175,7 +146,7 @@ xent_status xent__plan_sparse_uses(xent_plan *plan, const int32_t *y_true, const
     if (plan->opt.has_ignore_class && y == plan->opt.ignore_class) continue;
     if (y < 0 || (size_t)y >= classes)
       return xent__fail(err, XENT_ERR_LABEL, "y_true", b, (double)y);
-    valid += !masked_out(plan, b);
+    valid += !xent__masked_out(plan, b);
   }
   switch (plan->opt.reduction) {
     case XENT_SUM_OVER_BATCH_SIZE:
@@ -195,6 +166,18 @@ xent_status xent__plan_sparse_uses(xent_plan *plan, const int32_t *y_true, const
       break;
   }
   return XENT_OK;
+}
+
+xent_status xent__plan_sparse(xent_plan *plan, const int32_t *y_true, const float *y_pred,
+                              size_t batch, size_t classes, const xent_options *opt,
+                              xent_error *err) {
+  return plan_sparse(plan, y_true, y_pred, batch, classes, opt, 0, err);
+}
+
+xent_status xent__plan_sparse_uses(xent_plan *plan, const int32_t *y_true, const float *y_pred,
+                                   size_t batch, size_t classes, const xent_options *opt,
+                                   int uses, xent_error *err) {
+  return plan_sparse(plan, y_true, y_pred, batch, classes, opt, uses, err);
 }
 
 xent_status xent__check_nn(const void *labels, const float *logits, size_t batch,
