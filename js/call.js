@@ -111,11 +111,15 @@ const L = {
 // ([] and [batch]) are shared between calls instead of allocated by each.
 const NO_AXES = Object.freeze([]);
 let oneAxis = Object.freeze([1]);
+let oneAxisLength = 1; // oneAxis[0], kept apart: a load from a frozen array is a generic IC call
 function lossesShapeOf(shape, total, elementwise) {
   if (elementwise) return Object.freeze(shape === null || shape === undefined ? [total] : shape.slice());
   if (shape === null || shape === undefined || shape.length === 1) return NO_AXES;
   if (shape.length === 2) {
-    if (oneAxis[0] !== shape[0]) oneAxis = Object.freeze([shape[0]]);
+    if (oneAxisLength !== shape[0]) {
+      oneAxisLength = shape[0];
+      oneAxis = Object.freeze([oneAxisLength]);
+    }
     return oneAxis;
   }
   return Object.freeze(shape.slice(0, -1));
@@ -204,6 +208,7 @@ export function kerasGeneral(fn, h, o, call, sparse, yTrue, yPred, trueName = 'y
   h.i32[w + 10] = L.mPtr;
   h.i32[w + 11] = L.aPtr;
   h.i32[w + 12] = L.repeat;
+  if (L.mPtr !== 0 || L.aPtr !== 0 || L.repeat !== 0) h.optionsTail = true;
   // A scalar loss (1-D prediction) times a scalar weight: Keras' reduce_values
   // returns it as it is, for every reduction.
   if (L.scalarResult && o.reduction !== 2) h.i32[w + 2] = 1;
@@ -251,12 +256,18 @@ function writeOptions(h, o, swPtr, cwPtr) {
   i32[w + 7] = o.applyClassBalancing ? 1 : 0;
   i32[w + 8] = swPtr;
   i32[w + 9] = cwPtr;
-  i32[w + 10] = 0; // mask
-  i32[w + 11] = 0; // alpha_per_class
-  i32[w + 12] = 0; // sample_weight_repeat
-  f32[w + 13] = o.q;
-  f32[w + 14] = o.epsilon;
-  f32[w + 15] = o.temperature;
+  // The fields few calls set (mask, alpha_per_class, sample_weight_repeat,
+  // q, epsilon, temperature) keep their defaults from call to call: they are
+  // written when this call sets one (o.rare) or an earlier call did.
+  if (o.rare || h.optionsTail) {
+    i32[w + 10] = 0; // mask
+    i32[w + 11] = 0; // alpha_per_class
+    i32[w + 12] = 0; // sample_weight_repeat
+    f32[w + 13] = o.q;
+    f32[w + 14] = o.epsilon;
+    f32[w + 15] = o.temperature;
+    h.optionsTail = o.rare;
+  }
 }
 
 // The whole of a small call (the live page's) in one function: a

@@ -35,6 +35,9 @@ export class Heap {
     this.liveTensors = 0;
     this.closed = false;
     this.calls = null; // the C entry points, set by index.js
+    // Whether xent_options fields 10-15 may hold other than their defaults
+    // (call.js writeOptions writes them only then); the block starts unwritten.
+    this.optionsTail = true;
   }
 
   /** Re-creates the views when the memory has grown (its old buffer is detached then). */

@@ -2,9 +2,10 @@
 // live page's case: Float32Array predictions of at most 64 values) against the
 // float64 reference (reference.js) and against the general path, which takes
 // the same call when its inputs are plain arrays. Also what a fast path could
-// get wrong: an options object mutated between calls, outputs that alias the
-// inputs, views of wasm memory across memory growth, and the calls it must
-// refuse (their errors are the general path's).
+// get wrong: an options object mutated between calls, an option of one call
+// left over in the next, outputs that alias the inputs, views of wasm memory
+// across memory growth, and the calls it must refuse (their errors are the
+// general path's).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as xent from '../../js/index.js';
@@ -225,6 +226,39 @@ describe('what a fast path could get wrong', () => {
     o.gradient = true;
     const d = xent.sparseCategoricalCrossentropy(labels, p, o);
     assert.equal(d.loss, c.loss, 'the same call after the errors gives the same loss');
+  });
+
+  test('an option that one call sets (epsilon, q, temperature, a mask, per-class alpha) is back at its default in the next call', () => {
+    // poly-1 from logits, float64: -log p_y + epsilon (1 - p_y), p = softmax(z); mean over the batch.
+    const poly = (epsilon) => {
+      let sum = 0;
+      for (let b = 0; b < batch; b++) {
+        const z = Array.from(logits.subarray(b * classes, (b + 1) * classes));
+        const m = Math.max(...z);
+        const s = z.reduce((a, v) => a + Math.exp(v - m), 0);
+        const py = Math.exp(z[labels[b]] - m) / s;
+        sum += -Math.log(py) + epsilon * (1 - py);
+      }
+      return sum / batch;
+    };
+    const oneHot = Float32Array.from({ length: 8 }, (_, i) => (i % classes === labels[i >> 2] ? 1 : 0));
+    const want = R.sparseCategoricalCrossentropy(labels, logits, batch, classes, { fromLogits: true });
+    const plainSparse = (what) => {
+      const got = xent.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true, gradient: true, shape });
+      closeLoss(got.loss, want.loss, what);
+      close(got.grad, want.grad, `${what}: grad`);
+    };
+    closeLoss(xent.polyLossCrossentropy(oneHot, logits, { epsilon: 0.5, shape }).loss, poly(0.5), 'poly-1 with epsilon 0.5');
+    closeLoss(xent.polyLossCrossentropy(oneHot, logits, { shape }).loss, poly(2), 'poly-1 with the default epsilon 2, after a call with 0.5');
+    xent.categoricalGeneralizedCrossentropy(labels, dist, { q: 0.9, shape });
+    xent.logitsDistillation(logits, logits.slice().reverse(), { temperature: 7, shape });
+    plainSparse('sparse after calls with q and temperature');
+    xent.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true, mask: [true, false], shape });
+    plainSparse('sparse after a masked call');
+    xent.categoricalFocalCrossentropy(soft, dist, { alpha: [0.1, 0.2, 0.3, 0.4], shape });
+    xent.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true, sampleWeight: 2, shape });
+    plainSparse('sparse after calls with a per-class alpha and a scalar sample weight');
+    closeLoss(xent.polyLossCrossentropy(oneHot, logits, { shape }).loss, poly(2), 'poly-1 with the default epsilon at the end');
   });
 
   test('an output may be the input it is computed from', () => {
