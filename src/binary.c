@@ -351,12 +351,14 @@ static XENT_ALWAYS_INLINE double bce_body_f32x4(const float *y, const float *p, 
     } else {
       l0 = bce_step_f32x4(y0, pb, e, &d0, logits, 0, sat);
       l1 = bce_step_f32x4(y1, pb + 4, e + 4, &d1, logits, 0, sat);
+      /* Only these blocks can hold a label beyond SAFE_LABEL: a hard block's
+       * are 0 or 1, so it skips the four operations. */
+      if (!sat)
+        ymax = wasm_f32x4_pmax(ymax, wasm_f32x4_pmax(wasm_f32x4_abs(y0), wasm_f32x4_abs(y1)));
     }
     if (sat) {
       l0 = narrow_f32x4(l0);
       l1 = narrow_f32x4(l1);
-    } else {
-      ymax = wasm_f32x4_pmax(ymax, wasm_f32x4_pmax(wasm_f32x4_abs(y0), wasm_f32x4_abs(y1)));
     }
     if (r < 8) {
       l0 = wasm_v128_and(l0, lanes_below(r));
