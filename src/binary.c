@@ -125,26 +125,43 @@ static inline float saturate_scalar(float loss, float x, float z) {
  * each element loss to `losses` and its gradient times `scale` to `g` when
  * these are not NULL. Called once per row of a [batch, classes] call, or once
  * for the whole batch of an unweighted one-column call. */
+/* Element i of bce_body_scalar: its loss (saturated by the _sat kernels), and
+ * the loss and gradient written out; *ymax tracks the largest |y'| (plain kernels). */
+static XENT_ALWAYS_INLINE float bce_elem_scalar(const float *y, const float *p, size_t i, float a,
+                                                float c, float scale, float *losses, float *g,
+                                                float *ymax, const int logits, const int sat) {
+  float ys = y[i] * a + c, d;
+  float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d, 0, sat)
+                   : prob_elem_scalar(p[i], ys, &d, sat);
+  if (sat) {
+    l = sat_scalar(l);
+  } else {
+    float ya = fabsf(ys);
+    *ymax = *ymax < ya ? ya : *ymax; /* pmax */
+  }
+  if (losses) losses[i] = sat_scalar(l);
+  if (g) g[i] = sat ? sat_scalar(d * scale) : d * scale;
+  return l;
+}
+
 static XENT_ALWAYS_INLINE double bce_body_scalar(const float *y, const float *p, size_t n, float a,
                                                  float c, float scale, float *losses, float *g,
                                                  const int logits, const int sat) {
   /* Element i is added to acc[i % 8] and the eight are combined as the f32x4
-   * kernel's double lanes are, so both return the same row sum bit for bit. */
+   * kernel's double lanes are, so both return the same row sum bit for bit.
+   * Each acc[k] is carried in a register through its elements of a block of
+   * 256 (every eighth, in order): indexed by i % 8 element by element, the
+   * array lived in memory, a load and a store per element. */
   double acc[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
   float ymax = 0.0f;
-  for (size_t i = 0; i < n; i++) {
-    float ys = y[i] * a + c, d;
-    float l = logits ? logit_elem_scalar(p[i], ys, 1.0f, 0.0f, &d, 0, sat)
-                     : prob_elem_scalar(p[i], ys, &d, sat);
-    if (sat) {
-      l = sat_scalar(l);
-    } else {
-      float ya = fabsf(ys);
-      ymax = ymax < ya ? ya : ymax; /* pmax */
+  for (size_t b = 0; b < n; b += 256) {
+    size_t end = n - b < 256 ? n : b + 256;
+    for (size_t k = 0; k < 8; k++) {
+      double s = acc[k];
+      for (size_t i = b + k; i < end; i += 8)
+        s += (double)bce_elem_scalar(y, p, i, a, c, scale, losses, g, &ymax, logits, sat);
+      acc[k] = s;
     }
-    acc[i % 8] += (double)l;
-    if (losses) losses[i] = sat_scalar(l);
-    if (g) g[i] = sat ? sat_scalar(d * scale) : d * scale;
   }
   if (!sat && !(ymax <= SAFE_LABEL)) return NAN;
   return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
