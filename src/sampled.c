@@ -6,15 +6,22 @@
  * usually come from sampler.c.
  *
  * Per example: the num_true + num_sampled logits are dot products of the
- * input row with class rows (float32: dot4 below, f32x4 with four class rows
- * per pass over the input, or its scalar twin with the same four lanes and the
- * same final sum, so both builds agree bit for bit), then the loss and the
- * logit gradients dz in double (libm exp, log, log1p), then
+ * input row with class rows (float32: f32x4 with four class rows per pass over
+ * the input, or its scalar twin with the same four lanes and the same final
+ * sum, so both builds agree bit for bit), then the loss and the logit
+ * gradients dz in double (libm exp, log, log1p), then
  *   d inputs_b = sum_k dz_k weights[c_k],  d weights[c_k] += dz_k inputs_b,
  *   d biases[c_k] += dz_k
  * as float32 axpy steps (elementwise, so bit-identical across builds too).
  * A hash map from class id to gradient slot, in the caller's workspace, makes
- * each touched class appear once. */
+ * each touched class appear once.
+ *
+ * Finite inputs of any size give finite outputs (docs/semantics.md 9.2): a
+ * logit whose float32 sum left the float32 range is recomputed in double
+ * (products of two floats and their sum fit easily), an input-gradient row
+ * that overflowed float32 likewise, and the weight and bias gradient rows,
+ * summed over the batch, saturate at +-FLT_MAX. An axpy step adds a finite
+ * term (|dz| <= 1) to a finite or infinite sum, so it never makes a NaN. */
 #include <math.h>
 #include <string.h>
 
@@ -114,6 +121,49 @@ static void axpy_f32x4(float a, const float *x, float *y, size_t n) {
 }
 
 #endif /* XENT_HAVE_SIMD128 */
+
+/* dot(x, w) + bias in double, in index order: the logit of a class whose
+ * float32 dot product overflowed. The same code in both builds. */
+XENT_COLD static double dot_wide(const float *x, const float *w, float bias, size_t n) {
+  double s = 0.0;
+  for (size_t j = 0; j < n; j++) s += (double)x[j] * (double)w[j];
+  return s + (double)bias;
+}
+
+/* The float32 logits zf of the classes ids[0..m) widened into z, each one
+ * that is not finite recomputed in double. */
+static void widen_logits(const float *zf, const float *x, const float *W, const float *bias,
+                         size_t dim, const int32_t *ids, size_t m, double *z) {
+  for (size_t k = 0; k < m; k++)
+    z[k] = isfinite(zf[k]) ? (double)zf[k]
+                           : dot_wide(x, W + (size_t)ids[k] * dim, bias[ids[k]], dim);
+}
+
+/* The inputs-gradient row g = sum_k dz_k weights[c_k] summed in double and
+ * narrowed with saturation: for a row whose float32 sum overflowed. */
+XENT_COLD static void input_grad_wide(const xent_sampled_args *a, const int32_t *lab,
+                                      const float *dz, float *g) {
+  const size_t T = a->num_true, K = T + a->num_sampled, dim = a->dim;
+  for (size_t j = 0; j < dim; j++) {
+    double v = 0.0;
+    for (size_t k = 0; k < K; k++) {
+      int32_t c = k < T ? lab[k] : a->sampled_candidates[k - T];
+      v += (double)dz[k] * (double)a->weights[(size_t)c * dim + j];
+    }
+    g[j] = xent__narrow(v);
+  }
+}
+
+/* Replaces +-Inf in v[0..n) by +-FLT_MAX; returns whether there was one. */
+static int saturate(float *v, size_t n) {
+  int hit = 0;
+  for (size_t j = 0; j < n; j++)
+    if (isinf(v[j])) {
+      v[j] = v[j] > 0.0f ? FLT_MAX : -FLT_MAX;
+      hit = 1;
+    }
+  return hit;
+}
 
 /* ---- The loss of one example from its logits ---------------------------------------
  * z[0..T) the true columns, z[T..T+S) the sampled ones; keep[s] = 0 drops a
@@ -300,9 +350,11 @@ static xent_status sampled_loss(int nce, const xent_sampled_args *a, float *loss
     const int32_t *lab = a->labels + b * T;
     XENT_KERNEL(dots)(x, a->weights, a->biases, dim, lab, T, zf);
     XENT_KERNEL(dots)(x, a->weights, a->biases, dim, a->sampled_candidates, S, zf + T);
-    for (size_t t = 0; t < T; t++)
-      z[t] = (double)zf[t] - (a->subtract_log_q ? log((double)a->true_expected_count[b * T + t]) : 0.0);
-    for (size_t s = 0; s < S; s++) z[T + s] = (double)zf[T + s] - logq[s];
+    widen_logits(zf, x, a->weights, a->biases, dim, lab, T, z);
+    widen_logits(zf + T, x, a->weights, a->biases, dim, a->sampled_candidates, S, z + T);
+    if (a->subtract_log_q)
+      for (size_t t = 0; t < T; t++) z[t] -= log((double)a->true_expected_count[b * T + t]);
+    for (size_t s = 0; s < S; s++) z[T + s] -= logq[s];
     if (a->remove_accidental_hits)
       for (size_t t = 0; t < T; t++) {
         int32_t sl = slot_true[b * T + t];
@@ -323,6 +375,7 @@ static xent_status sampled_loss(int nce, const xent_sampled_args *a, float *loss
         int32_t c = k < T ? lab[k] : a->sampled_candidates[k - T];
         XENT_KERNEL(axpy)(dz[k], a->weights + (size_t)c * dim, g, dim);
       }
+      if (saturate(g, dim)) input_grad_wide(a, lab, dz, g);
     }
     if (gw || gb)
       for (size_t k = 0; k < K; k++) {
@@ -332,6 +385,8 @@ static xent_status sampled_loss(int nce, const xent_sampled_args *a, float *loss
         if (gb) gb[sl] = gb[sl] + dz[k];
       }
   }
+  if (gw) saturate(gw, (size_t)count * dim);
+  if (gb) saturate(gb, (size_t)count);
   return XENT_OK;
 }
 

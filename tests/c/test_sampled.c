@@ -17,6 +17,7 @@ typedef struct {
   int hits, logq, nce;
   float *W, *bias, *x, *tq, *sq;
   int32_t *labels, *sampled;
+  double scale; /* of the inputs, weights and biases; 0 means 1 */
 } problem;
 
 /* The per-example losses and, when g* are given, the dense gradients of their
@@ -42,7 +43,9 @@ static long double ref_loss(const problem *p, const long double *W, const long d
         long last = -1;
         for (size_t s = 0; s < S; s++)
           if (p->sampled[s] == p->labels[b * T + t]) last = (long)s;
-        if (last >= 0) z[T + last] = -(long double)FLT_MAX; /* TF: logit + (-FLT_MAX) */
+        /* TF: logit + (-FLT_MAX), which removes the column from float32
+         * logits; huge test values need a larger shift to do the same. */
+        if (last >= 0) z[T + last] = p->scale > 1.0 ? -LDBL_MAX / 4 : -(long double)FLT_MAX;
       }
     long double l = 0;
     if (!p->nce) {
@@ -86,13 +89,20 @@ static long double *widen(const float *v, size_t n) {
 
 static double worst_loss, worst_grad, worst_fd;
 
+/* What a float32 result should be: the reference, saturated at +-FLT_MAX. */
+static double clampf(long double v) {
+  return v > FLT_MAX ? FLT_MAX : v < -FLT_MAX ? -FLT_MAX : (double)v;
+}
+
 static void run_case(problem *p, uint64_t seed) {
   check_rng r = {seed};
   size_t B = p->B, D = p->D, C = p->C, T = p->T, S = p->S;
   p->W = malloc(C * D * 4), p->bias = malloc(C * 4), p->x = malloc((B * D + 1) * 4);
   p->tq = malloc((B * T + 1) * 4), p->sq = malloc(S * 4);
   p->labels = malloc((B * T + 1) * 4), p->sampled = malloc(S * 4);
-  fill(&r, p->W, C * D, 1.0), fill(&r, p->bias, C, 0.5), fill(&r, p->x, B * D, 1.0);
+  double sc = p->scale > 0 ? p->scale : 1.0;
+  int huge = sc > 1.0;
+  fill(&r, p->W, C * D, sc), fill(&r, p->bias, C, 0.5 * sc), fill(&r, p->x, B * D, sc);
   for (size_t i = 0; i < B * T; i++) p->labels[i] = (int32_t)(check_next(&r) % C);
   for (size_t i = 0; i < S; i++) p->sampled[i] = (int32_t)(check_next(&r) % C);
   /* Force accidental hits, and a repeated candidate, when there is room. */
@@ -113,10 +123,14 @@ static void run_case(problem *p, uint64_t seed) {
   long double *W = widen(p->W, C * D), *bi = widen(p->bias, C), *x = widen(p->x, B * D);
   long double *rl = calloc(B + 1, sizeof *rl), *rW = calloc(C * D, sizeof *rW), *rb = calloc(C, sizeof *rb), *rx = calloc(B * D + 1, sizeof *rx);
   ref_loss(p, W, bi, x, rl, rW, rb, rx);
+  /* With huge values a float32 logit carries an absolute error of about
+   * 1e-7 D scale^2, which the loss inherits; gradients scale with one factor. */
+  double loss_abs = 2e-6 * (huge ? 1e-1 * (double)D * sc * sc : 1.0), grad_abs = 1e-5 * sc;
   for (size_t b = 0; b < B; b++) {
-    double e = fabs((double)(losses[b] - rl[b])) / (fabsl(rl[b]) + 1e-3);
-    if (e > worst_loss) worst_loss = e;
-    CHECK(check_close(losses[b], (double)rl[b], 2e-5, 2e-6), "loss %zu: %.9g vs %.12Lg (B%zu D%zu T%zu S%zu hits%d nce%d)", b, losses[b], rl[b], B, D, T, S, p->hits, p->nce);
+    CHECK(isfinite(losses[b]), "loss %zu is %g (scale %g)", b, losses[b], sc);
+    double e = fabs((double)losses[b] - clampf(rl[b])) / (fabs(clampf(rl[b])) + 1e-3);
+    if (!huge && e > worst_loss) worst_loss = e;
+    CHECK(check_close(losses[b], clampf(rl[b]), 2e-5, loss_abs), "loss %zu: %.9g vs %.12Lg (B%zu D%zu T%zu S%zu hits%d nce%d scale %g)", b, losses[b], rl[b], B, D, T, S, p->hits, p->nce, sc);
   }
   /* Sparse gradients scattered back; untouched classes must be 0 in the reference. */
   long double *dW = calloc(C * D, sizeof *dW), *db = calloc(C, sizeof *db);
@@ -128,25 +142,32 @@ static void run_case(problem *p, uint64_t seed) {
     db[ids[i]] = gb[i];
     for (size_t j = 0; j < D; j++) dW[ids[i] * D + j] = gw[i * D + j];
   }
+  /* Weight-gradient rows are float32 sums over the batch: where a partial sum
+   * overflows they saturate, so near FLT_MAX only their finiteness is checked. */
+  int exact_w = sc < 1e30;
   for (size_t c = 0; c < C; c++) {
     double e = fabs((double)(db[c] - rb[c]));
-    if (e > worst_grad) worst_grad = e;
+    if (!huge && e > worst_grad) worst_grad = e;
     CHECK(check_close((double)db[c], (double)rb[c], 1e-4, 1e-5), "dbias[%zu] %.9Lg vs %.9Lg", c, db[c], rb[c]);
     for (size_t j = 0; j < D; j++) {
       double ew = fabs((double)(dW[c * D + j] - rW[c * D + j]));
-      if (ew > worst_grad) worst_grad = ew;
-      CHECK(check_close((double)dW[c * D + j], (double)rW[c * D + j], 1e-4, 1e-5), "dW[%zu,%zu] %.9Lg vs %.9Lg", c, j, dW[c * D + j], rW[c * D + j]);
+      if (!huge && ew > worst_grad) worst_grad = ew;
+      CHECK(isfinite((double)dW[c * D + j]), "dW[%zu,%zu] is %Lg (scale %g)", c, j, dW[c * D + j], sc);
+      if (exact_w)
+        CHECK(check_close((double)dW[c * D + j], clampf(rW[c * D + j]), 1e-4, grad_abs), "dW[%zu,%zu] %.9Lg vs %.9Lg (scale %g)", c, j, dW[c * D + j], rW[c * D + j], sc);
     }
   }
   for (size_t i = 0; i < B * D; i++) {
     double ex = fabs((double)(gx[i] - rx[i]));
-    if (ex > worst_grad) worst_grad = ex;
+    if (!huge && ex > worst_grad) worst_grad = ex;
   }
-  for (size_t i = 0; i < B * D; i++)
-    CHECK(check_close(gx[i], (double)rx[i], 1e-4, 1e-5), "dinputs[%zu] %.9g vs %.9Lg", i, gx[i], rx[i]);
+  for (size_t i = 0; i < B * D; i++) {
+    CHECK(isfinite(gx[i]), "dinputs[%zu] is %g (scale %g)", i, gx[i], sc);
+    CHECK(check_close(gx[i], clampf(rx[i]), 1e-4, grad_abs), "dinputs[%zu] %.9g vs %.9Lg (scale %g)", i, gx[i], rx[i], sc);
+  }
   /* Central differences of the reference's summed loss at a few coordinates. */
   long double *l2 = calloc(B + 1, sizeof *l2), h = 1e-6L;
-  for (int trial = 0; trial < 6 && B > 0; trial++) {
+  for (int trial = 0; trial < 6 && B > 0 && !huge; trial++) {
     long double *v, *gref;
     size_t n, i;
     float gotf;
@@ -183,13 +204,28 @@ static void test_against_reference(void) {
       for (int logq = 0; logq < 2; logq++)
         for (size_t di = 0; di < sizeof dims / sizeof *dims; di++)
           for (size_t T = 1; T <= 3; T++) {
-            problem p = {5, dims[di], 23, T, 1 + (seed % 9), hits, logq, nce, 0, 0, 0, 0, 0, 0, 0};
+            problem p = {5, dims[di], 23, T, 1 + (seed % 9), hits, logq, nce, 0, 0, 0, 0, 0, 0, 0, 0};
             run_case(&p, seed++);
           }
-  problem empty = {0, 4, 5, 1, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+  problem empty = {0, 4, 5, 1, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   run_case(&empty, 99);
   printf("worst relative loss error %.3g, worst absolute gradient error (inputs, weights, biases) %.3g, worst |grad - finite difference| %.3g\n",
          worst_loss, worst_grad, worst_fd);
+}
+
+/* Inputs, weights and biases far beyond where float32 dot products overflow
+ * (|x w| > FLT_MAX from about 1e19 on): finite losses and gradients, equal to
+ * the saturated reference. */
+static void test_huge_values(void) {
+  static const double scales[] = {1e19, 1e25, 1e30, 3.4e38};
+  uint64_t seed = 1000;
+  for (size_t si = 0; si < sizeof scales / sizeof *scales; si++)
+    for (int nce = 0; nce < 2; nce++)
+      for (int hits = 0; hits < 2; hits++)
+        for (size_t T = 1; T <= 2; T++) {
+          problem p = {4, 1 + seed % 9, 11, T, 1 + (seed % 7), hits, 1, nce, 0, 0, 0, 0, 0, 0, 0, scales[si]};
+          run_case(&p, seed++);
+        }
 }
 
 static void test_errors(void) {
@@ -223,6 +259,7 @@ static void test_errors(void) {
 
 int main(void) {
   test_against_reference();
+  test_huge_values();
   test_errors();
   return check_summary("test_sampled");
 }

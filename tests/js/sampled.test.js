@@ -172,6 +172,35 @@ test('the SIMD and scalar modules give bit-identical losses and gradients', asyn
   assert.deepEqual(simd, scalar);
 });
 
+test('inputs, weights and biases of 1e20 up to 3e38 give finite losses and gradients in both modules, equal to the float64 reference saturated at FLT_MAX', async () => {
+  const sat = (v) => Math.max(-FLT_MAX, Math.min(FLT_MAX, v));
+  const run = () => [1e20, 1e30, 3e38].flatMap((s, i) => [false, true].map((nce) => {
+    const p = problem(40 + i * 2 + (nce ? 1 : 0), { D: 5, T: 2, S: 7, B: 4, C: 30 });
+    for (const a of [p.W, p.biases, p.inputs]) a.forEach((v, j) => { a[j] = v * s; });
+    return { s, nce, p, got: call(nce, p, { removeAccidentalHits: false }) };
+  }));
+  await xent.init({ backend: 'wasm' });
+  const scalar = run();
+  await xent.init({ backend: 'wasm-simd' });
+  const simd = run();
+  assert.deepEqual(simd.map((r) => r.got), scalar.map((r) => r.got), 'the two modules agree bit for bit');
+  for (const { s, nce, p, got } of simd) {
+    const want = reference(p, nce, false);
+    const what = `scale ${s} nce=${nce}`;
+    for (const v of [got.losses, got.grad.inputs, got.grad.weights, got.grad.biases])
+      assert.ok(v.every(Number.isFinite), `${what}: a non-finite output`);
+    // A logit that fits float32 carries about 1e-7 D s^2 of rounding; one that
+    // does not is computed in double.
+    got.losses.forEach((l, b) => close(l, sat(want.losses[b]), 2e-5, 1e-6 * p.D * s * s, `${what}: loss ${b}`));
+    got.grad.inputs.forEach((v, i) => close(v, sat(want.gx[i]), 1e-4, 1e-5 * s, `${what}: dinputs[${i}]`));
+    const { dW, db } = scatter(p, got.grad);
+    db.forEach((v, i) => close(v, want.gb[i], 1e-4, 1e-5, `${what}: db[${i}]`));
+    // Weight-gradient rows are float32 sums over the batch, saturated where a
+    // partial sum overflows: exact up to 1e30, only finite near FLT_MAX.
+    if (s <= 1e30) dW.forEach((v, i) => close(v, sat(want.gW[i]), 1e-4, 1e-5 * s, `${what}: dW[${i}]`));
+  }
+});
+
 test('with every class sampled and accidental hits removed, the sampled softmax loss is within -log(min expected count) of the full softmax (here the bound is 0.014 and the largest gap 0.0094)', async () => {
   await xent.init();
   const C = 500;
