@@ -128,7 +128,7 @@ export function pageHtml(family) {
   code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; }
   th, td { border-bottom: 1px solid GrayText; padding: 4px 8px; text-align: left; vertical-align: top; }
-  .note { font-size: 0.9rem; opacity: 0.85; }
+  .note { font-size: 0.9rem; opacity: 0.85; overflow-wrap: anywhere; }
   a { color: LinkText; }
 </style>
 <script type="module" src="../define.js"></script>
