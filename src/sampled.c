@@ -124,7 +124,7 @@ static void axpy_f32x4(float a, const float *x, float *y, size_t n) {
 
 /* dot(x, w) + bias in double, in index order: the logit of a class whose
  * float32 dot product overflowed. The same code in both builds. */
-static double dot_wide(const float *x, const float *w, float bias, size_t n) {
+XENT_COLD static double dot_wide(const float *x, const float *w, float bias, size_t n) {
   double s = 0.0;
   for (size_t j = 0; j < n; j++) s += (double)x[j] * (double)w[j];
   return s + (double)bias;
@@ -137,6 +137,21 @@ static void widen_logits(const float *zf, const float *x, const float *W, const 
   for (size_t k = 0; k < m; k++)
     z[k] = isfinite(zf[k]) ? (double)zf[k]
                            : dot_wide(x, W + (size_t)ids[k] * dim, bias[ids[k]], dim);
+}
+
+/* The inputs-gradient row g = sum_k dz_k weights[c_k] summed in double and
+ * narrowed with saturation: for a row whose float32 sum overflowed. */
+XENT_COLD static void input_grad_wide(const xent_sampled_args *a, const int32_t *lab,
+                                      const float *dz, float *g) {
+  const size_t T = a->num_true, K = T + a->num_sampled, dim = a->dim;
+  for (size_t j = 0; j < dim; j++) {
+    double v = 0.0;
+    for (size_t k = 0; k < K; k++) {
+      int32_t c = k < T ? lab[k] : a->sampled_candidates[k - T];
+      v += (double)dz[k] * (double)a->weights[(size_t)c * dim + j];
+    }
+    g[j] = xent__narrow(v);
+  }
 }
 
 /* Replaces +-Inf in v[0..n) by +-FLT_MAX; returns whether there was one. */
@@ -360,15 +375,7 @@ static xent_status sampled_loss(int nce, const xent_sampled_args *a, float *loss
         int32_t c = k < T ? lab[k] : a->sampled_candidates[k - T];
         XENT_KERNEL(axpy)(dz[k], a->weights + (size_t)c * dim, g, dim);
       }
-      if (saturate(g, dim)) /* a partial sum overflowed: the row again, in double */
-        for (size_t j = 0; j < dim; j++) {
-          double v = 0.0;
-          for (size_t k = 0; k < K; k++) {
-            int32_t c = k < T ? lab[k] : a->sampled_candidates[k - T];
-            v += (double)dz[k] * (double)a->weights[(size_t)c * dim + j];
-          }
-          g[j] = xent__narrow(v);
-        }
+      if (saturate(g, dim)) input_grad_wide(a, lab, dz, g);
     }
     if (gw || gb)
       for (size_t k = 0; k < K; k++) {

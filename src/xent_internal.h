@@ -20,8 +20,11 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define XENT_MAYBE_UNUSED __attribute__((unused))
+/* A rarely taken path (overflow recovery): kept out of line, off the hot loop. */
+#define XENT_COLD __attribute__((cold, noinline))
 #else
 #define XENT_MAYBE_UNUSED
+#define XENT_COLD
 #endif
 
 /* Each kernel exists as name_scalar and name_f32x4; a build runs one of them. */

@@ -14,13 +14,15 @@ import { labelsFor, exampleClasses } from './story.js';
 export const EPS = 1e-7;
 const TOP = Math.fround(1 - EPS);
 const clip = (p) => Math.min(Math.max(p, EPS), TOP);
-// Four significant digits; trailing zeros are dropped only when the value is
-// exact (0.5, 2), so a rounded 2.000091 reads 2.000, not 2.
+// Four significant digits; trailing zeros are dropped only when the short
+// number is the value, in float64 or as the float32 the page computes with
+// (0.5, 2, the clip bound 1e-7), so a rounded 2.000091 reads 2.000, not 2.
 const f4 = (v) => {
   if (v === 0) return '0';
   const plain = Math.abs(v) >= 1e-4 && Math.abs(v) < 1e5;
   const s = plain ? v.toPrecision(4) : v.toExponential(3);
-  return Number(s) === v ? (plain ? String(v) : s.replace(/\.?0+e/, 'e')) : s;
+  const exact = Number(s) === v || Math.fround(Number(s)) === v;
+  return exact ? (plain ? String(Number(s)) : s.replace(/\.?0+e/, 'e')) : s;
 };
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
 const list = (a) => (a.length === 1 ? f4(a[0]) : `[${a.map(f4).join(', ')}]`);

@@ -82,7 +82,8 @@ test('the strip writes the activation out: a double softmax shows softmax(softma
   probs = await page.locator('xent-explorer .fx-probs').first().textContent();
   assert.match(probs, /^p = clip\(softmax\(z\)\) \/ Σ clip\(softmax\(z\)\)/);
   const text = await page.locator('xent-explorer .fx-loss').first().textContent();
-  assert.match(text, /^−log p_1 = −log 1e-7 = 16\.12$/, 'the clipped probability is 1e-7');
+  // 1e-7 / (sum of the clipped row): rounded, so written with four digits.
+  assert.match(text, /^−log p_1 = −log 1\.000e-7 = 16\.12$/, 'the clipped probability is 1e-7 after normalising');
   assert.match(await page.locator('xent-explorer [data-formula-grad]').textContent(), /∂loss\/∂p \(the loss takes probabilities: 0 where p is clipped\)/);
   await context.close();
 });

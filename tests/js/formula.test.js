@@ -43,7 +43,7 @@ test('the smoothing floor is the entropy of the smoothed row: the loss there, an
   assert.ok(Math.abs(b.value - -(0.9 * Math.log(0.9) + 0.1 * Math.log(0.1))) < 1e-15);
 });
 
-test('each example\'s printed loss is its value to four significant digits, and a shorter number (0.5, 2) only when exact', () => {
+test('each example\'s printed loss is its value to four significant digits, and a shorter number (0.5, 2) only when exact in float64 or float32', () => {
   const digits = (t) => t.replace(/^-/, '').replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').length;
   let rounded = 0;
   for (const { key, s } of states()) {
@@ -52,7 +52,7 @@ test('each example\'s printed loss is its value to four significant digits, and 
       const t = e.text.slice(e.text.lastIndexOf('= ') + 2);
       const v = Number(t);
       assert.ok(Math.abs(v - e.loss) <= 5e-4 * Math.abs(e.loss), `${key}: "${t}" for ${e.loss}`);
-      if (v !== e.loss) {
+      if (v !== e.loss && Math.fround(v) !== e.loss) {
         rounded++;
         assert.ok(digits(t) >= 4, `${key}: "${t}" reads as exact but the loss is ${e.loss}`);
       }
