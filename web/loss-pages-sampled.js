@@ -47,6 +47,13 @@ export const SAMPLED = Object.freeze({
       ['PyTorch', 'none: torch.nn has no NCE loss', ''],
       ['xent', `xent.nceLoss({ ${XENT_ARGS} })`, 'The same options and result as sampledSoftmaxLoss; removeAccidentalHits defaults to false, as in TF (true gives what TF calls sampled logistic).'],
     ] },
+    { id: 'sampler', label: 'the sampler alone (log-uniform candidates)', rows: [
+      ['Keras 3', 'none: no candidate sampler in Keras', ''],
+      ['tf.nn', 'tf.random.log_uniform_candidate_sampler(true_classes=y, num_true=1, num_sampled=64, unique=True, range_max=C, seed=None)', 'Returns (sampled_candidates, true_expected_count, sampled_expected_count), the sampled_values both losses take.'],
+      ['TF.js', 'none: TF.js has no candidate sampler', ''],
+      ['PyTorch', 'none: torch has no log-uniform candidate sampler', ''],
+      ['xent', 'xent.logUniformCandidateSampler({ trueClasses: labels, numTrue: 1, numSampled: 64, rangeMax: numClasses, seed: step })', 'Returns { sampledCandidates, trueExpectedCount, sampledExpectedCount }, which sampledValues takes; with the same seed the losses above draw the same classes.'],
+    ] },
   ],
   pitfalls: ['sampled-current-loss', 'sampled-softmax', 'huge-vocabulary'],
   notes: [

@@ -17,7 +17,7 @@ import { lessonById } from '../../web/lessons.js';
 import { PANELS, fromEntries } from '../../web/state.js';
 import { TABLE, LOSSES } from '../../js/decision-table.js';
 import { rng } from './reference.js';
-import { sampledLosses } from './sampled-estimate-reference.js';
+import { expectedCount, logUniformSample, sampledLosses } from './sampled-estimate-reference.js';
 
 test('each web/losses/<family>.html is up to date with its data (run node scripts/gen-loss-pages.js)', () => {
   for (const family of Object.keys(FAMILIES)) {
@@ -42,11 +42,14 @@ test('each page names when to use its loss (the table\'s correct rows), five fra
 test('the sampled page gives the tf.nn calls with their defaults, says Keras 3, TF.js and PyTorch have none, and repeats the recommender\'s advice', () => {
   const f = FAMILIES.sampled;
   const html = pageHtml('sampled');
-  const [softmax, nce, evaluation] = equivalents('sampled');
+  const all = equivalents('sampled');
+  const [softmax, nce, sampler] = ['sampled-softmax', 'nce', 'sampler'].map((id) => all.find((e) => e.id === id));
+  const evaluation = all[all.length - 1]; // the page points to 'the last table below'
   const row = (e, fw) => e.rows.find((r) => r[0] === fw);
   assert.match(row(softmax, 'tf.nn')[1], /^tf\.nn\.sampled_softmax_loss\(weights=W, biases=b, labels=y, inputs=h, num_sampled=\d+, num_classes=C, num_true=1, sampled_values=None, remove_accidental_hits=True, seed=None\)$/);
   assert.match(row(nce, 'tf.nn')[1], /^tf\.nn\.nce_loss\(weights=W, biases=b, labels=y, inputs=h, num_sampled=\d+, num_classes=C, num_true=1, sampled_values=None, remove_accidental_hits=False\)$/);
-  for (const e of [softmax, nce]) for (const fw of ['Keras 3', 'TF.js', 'PyTorch']) assert.match(row(e, fw)[1], /^none: /, `${e.id} ${fw}`);
+  assert.match(row(sampler, 'tf.nn')[1], /^tf\.random\.log_uniform_candidate_sampler\(true_classes=y, num_true=1, num_sampled=\d+, unique=True, range_max=C, seed=None\)$/);
+  for (const e of [softmax, nce, sampler]) for (const fw of ['Keras 3', 'TF.js', 'PyTorch']) assert.match(row(e, fw)[1], /^none: /, `${e.id} ${fw}`);
   assert.match(row(softmax, 'xent')[1], /^xent\.sampledSoftmaxLoss\(\{/);
   assert.match(row(nce, 'xent')[1], /^xent\.nceLoss\(\{/);
   // Evaluation: the recommender's full loss for the state the explorer opens.
@@ -72,7 +75,7 @@ test('the sampled page\'s explorer opens the Sampled softmax panel and hides the
   assert.ok(!/hide="[^"]*\bsampled\b/.test(html));
 });
 
-test('the xent calls the sampled page prints run, in the README training loop\'s names, and compute the float64 reference\'s losses', async () => {
+test('the xent calls the sampled page prints run, in the README training loop\'s names, and compute the float64 reference\'s losses and sample', async () => {
   await xent.init();
   const r = rng(11);
   const numClasses = 300, dim = 8, batch = 4, step = 7;
@@ -90,16 +93,26 @@ test('the xent calls the sampled page prints run, in the README training loop\'s
     out.losses.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 2e-6 * Math.abs(want[i]) + 1e-6, `${e.id} example ${i}: ${v} vs ${want[i]}`));
     assert.equal(out.grad.inputs.length, batch * dim);
   }
+  const sampler = equivalents('sampled').find((e) => e.id === 'sampler').rows.find((x) => x[0] === 'xent')[1];
+  const got = new Function('xent', 'labels', 'numClasses', 'step', `return ${sampler};`)(xent, labels, numClasses, step);
+  const want = logUniformSample(step, numClasses, 64);
+  assert.deepEqual([...got.sampledCandidates], want.classes);
+  got.sampledExpectedCount.forEach((q, s) => {
+    const e = expectedCount(want.classes[s], numClasses, 64, want.tries);
+    assert.ok(Math.abs(q - e) <= 1e-6 * e, `expected count of ${want.classes[s]}: ${q} vs ${e}`);
+  });
+  // The note on classes not numbered by frequency: P(0) at 50,000 classes.
+  assert.ok(pageHtml('sampled').includes(`${(100 * Math.LN2 / Math.log(50001)).toFixed(1)}% at 50,000 classes`));
 });
 
-test('TF.js (the installed 4.x) has no sampled softmax, NCE or candidate sampler; torch.nn has none either, and has AdaptiveLogSoftmaxWithLoss', async () => {
+test('TF.js (the installed 4.x) has no sampled softmax, NCE or candidate sampler; torch, torch.nn and torch.nn.functional have none either, and torch.nn has AdaptiveLogSoftmaxWithLoss', async () => {
   const tf = await import('@tensorflow/tfjs');
   const names = (o) => Object.keys(o).filter((k) => /sampled|candidate|^nce/i.test(k));
   assert.deepEqual([...names(tf), ...names(tf.losses), ...names(tf.metrics)], []);
   assert.ok(tf.losses.softmaxCrossEntropy, 'the namespace searched is the real one');
   const py = spawnSync('/usr/bin/python3', ['-c', [
     'import json, torch, torch.nn as nn, torch.nn.functional as F',
-    "names = [n for m in (nn, F, torch) for n in dir(m) if 'sampled' in n.lower() or n.lower().startswith('nce')]",
+    "names = [n for m in (nn, F, torch) for n in dir(m) if 'sampled' in n.lower() or 'candidate_sampler' in n.lower() or n.lower().startswith('nce')]",
     'm = nn.AdaptiveLogSoftmaxWithLoss(in_features=8, n_classes=300, cutoffs=[20, 100])',
     'print(json.dumps({"names": names, "classes": m.n_classes}))',
   ].join('\n')], { encoding: 'utf8' });
