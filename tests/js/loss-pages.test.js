@@ -26,6 +26,15 @@ test('each web/losses/<family>.html is up to date with its data (run node script
   }
 });
 
+test('the explorer page, README.md and docs/semantics.md link every loss page', () => {
+  const read = (f) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
+  for (const family of Object.keys(FAMILIES)) {
+    assert.ok(read('web/index.html').includes(`href="./losses/${family}.html"`), `web/index.html links ${family}`);
+    assert.ok(read('README.md').includes(`(web/losses/${family}.html)`), `README.md links ${family}`);
+    assert.ok(read('docs/semantics.md').includes(`(../web/losses/${family}.html)`), `docs/semantics.md links ${family}`);
+  }
+});
+
 test('each page names when to use its loss (the table\'s correct rows), five frameworks, and lesson pitfalls', () => {
   for (const [family, f] of Object.entries(FAMILIES)) {
     const rows = whenToUse(family);
