@@ -38,8 +38,16 @@ configure() {
   fi
 }
 
+# The version emcc reports. A failing `emcc --version` says so with its output
+# (under `set -e` a silent failure here used to end the script with no word).
 emscripten_version() {
-  emcc --version 2>/dev/null | head -n 1 | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1
+  local out
+  if ! out="$(emcc --version 2>&1)"; then
+    printf 'xent: `emcc --version` failed:\n%s\n' "$out" >&2
+    return 1
+  fi
+  out="${out%%$'\n'*}"
+  if [[ $out =~ [0-9]+\.[0-9]+\.[0-9]+ ]]; then echo "${BASH_REMATCH[0]}"; fi
 }
 
 # wasm_into BUILD_DIR OUT_DIR: builds both modules, writes OUT_DIR/dist/*.wasm

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // gen-loss-pages.js: writes web/losses/<family>.html, one live documentation
-// page per loss family (binary, categorical, sparse, focal), from the
+// page per loss family (binary, categorical, sparse, focal, sampled), from the
 // recommender's data through web/loss-pages.js. Run after changing the
 // decision table, the lessons or the page data; tests/js/loss-pages.test.js
 // fails while the files are stale.

@@ -1,15 +1,23 @@
 // loss-pages.js: the "live" documentation page of each loss family (binary,
-// categorical, sparse, focal), built from the recommender's data: the
-// decision table's rows that call for the family (when to use it), its
-// LOSSES entries (the Keras, tf.nn, TF.js, PyTorch and xent equivalents with
-// their notes), the lessons for its mistakes (pitfalls, linking to
-// `index.html#lesson=<id>`), and an embedded <xent-explorer> preset to it.
-// The formulas are docs/semantics.md 2.3-2.6. Pure: pageHtml(family) returns
-// the HTML that scripts/gen-loss-pages.js writes to web/losses/<family>.html
-// (a test checks the files are up to date).
+// categorical, sparse, focal, and the sampled losses), built from the
+// recommender's data: the decision table's rows that call for the family (when
+// to use it), its LOSSES entries (the Keras, tf.nn, TF.js, PyTorch and xent
+// equivalents with their notes), the lessons for its mistakes (pitfalls,
+// linking to `index.html#lesson=<id>`), and an embedded <xent-explorer> preset
+// to it. The formulas are docs/semantics.md 2.3-2.6 and, for the sampled
+// losses (sampled softmax and NCE, which have no LOSSES entry: their
+// equivalents are data here), 3.5; their "when to use it" is the recommender's
+// huge-vocabulary advice for the state the page's explorer opens, and the full
+// softmax loss it recommends for evaluation. Pure: pageHtml(family) returns the
+// HTML that scripts/gen-loss-pages.js writes to web/losses/<family>.html (a
+// test checks the files are up to date).
 
 import { LOSSES, TABLE, NAMES } from '../js/decision-table.js';
+import { recommend } from '../js/recommend.js';
 import { lessonById } from './lessons.js';
+import { fromEntries } from './state.js';
+import { situation } from './story.js';
+import { SAMPLED } from './loss-pages-sampled.js';
 
 export const FAMILIES = Object.freeze({
   binary: {
@@ -37,7 +45,10 @@ export const FAMILIES = Object.freeze({
     pitfalls: ['imbalance', 'double-activation', 'label-noise'],
     focal: true,
   },
+  sampled: SAMPLED,
 });
+
+const HIDE = 'lessons curves learn numerics paste imbalance';
 
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const py = (v) => (v === true ? 'True' : v === false ? 'False' : String(v));
@@ -47,29 +58,54 @@ const kerasCode = (L, focal) => {
   return `keras.losses.${cls}(${Object.entries(args).map(([k, v]) => `${k}=${py(v)}`).join(', ')})`;
 };
 
+// The recommender's answer for the state the page's explorer opens (the
+// sampled page: its huge-vocabulary advice and the loss to evaluate with).
+export function advice(family) {
+  return recommend(situation(fromEntries(Object.entries(FAMILIES[family].preset))));
+}
+
 // The decision-table rows whose correct answer is this family (for focal:
-// the rows of its two base losses), as "problem, labels, output" lines.
+// the rows of its two base losses; for the sampled losses: the rows of the
+// full softmax loss they stand in for during training), as "problem, labels,
+// output" lines.
 export function whenToUse(family) {
   const f = FAMILIES[family];
   return TABLE.filter((r) => r.verdict === 'correct' && f.losses.includes(r.loss))
     .map((r) => ({ key: r.key, text: `${NAMES[r.problem]}; labels: ${NAMES[r.labels]}; model output: ${NAMES[r.output]}`, activation: r.activation }));
 }
 
-// The equivalents: one row per framework for each of the family's losses.
+// One row per framework for one LOSSES entry (focal: its focal form).
+function lossRows(id, focal, label) {
+  const L = LOSSES[id];
+  label ??= focal ? (L.family === 'binary' ? 'binary focal, from logits' : 'categorical focal, from logits') : L.fromLogits ? 'from logits' : 'from probabilities';
+  return { id, label, rows: [
+    ['Keras 3', kerasCode(L, focal), ''],
+    ['tf.nn', focal ? 'no focal op: write (1 − p_t)^γ · sigmoid_cross_entropy_with_logits(labels=y, logits=z)' : L.tfnn, focal ? '' : L.tfnnNote],
+    ['TF.js', focal ? 'no focal loss: multiply tf.losses.sigmoidCrossEntropy(y, z, undefined, undefined, tf.Reduction.NONE) by (1 − p_t)^γ' : L.tfjs, focal ? '' : L.tfjsNote],
+    ['PyTorch', focal ? (L.family === 'binary' ? 'torchvision.ops.sigmoid_focal_loss(z, y, alpha=0.25, gamma=2, reduction="mean") (alpha=-1 turns the class balancing off)' : 'no built-in: (1 − p)^γ · F.cross_entropy(z, y, reduction="none")') : L.pytorch, focal ? '' : L.pytorchNote],
+    ['xent', `xent.${focal ? (L.family === 'binary' ? 'binaryFocalCrossentropy' : 'categoricalFocalCrossentropy') : L.xent.fn}(yTrue, yPred, { fromLogits: ${L.fromLogits}${focal ? ', gamma: 2' : ''} })`, ''],
+  ] };
+}
+
+// The equivalents: one row per framework for each of the family's losses;
+// the sampled page's own two tables, then the full loss to evaluate with.
 export function equivalents(family) {
   const f = FAMILIES[family];
-  return f.losses.map((id) => {
-    const L = LOSSES[id];
-    const focal = !!f.focal;
-    const label = focal ? (L.family === 'binary' ? 'binary focal, from logits' : 'categorical focal, from logits') : L.fromLogits ? 'from logits' : 'from probabilities';
-    return { id, label, rows: [
-      ['Keras 3', kerasCode(L, focal), ''],
-      ['tf.nn', focal ? 'no focal op: write (1 − p_t)^γ · sigmoid_cross_entropy_with_logits(labels=y, logits=z)' : L.tfnn, focal ? '' : L.tfnnNote],
-      ['TF.js', focal ? 'no focal loss: multiply tf.losses.sigmoidCrossEntropy(y, z, undefined, undefined, tf.Reduction.NONE) by (1 − p_t)^γ' : L.tfjs, focal ? '' : L.tfjsNote],
-      ['PyTorch', focal ? (L.family === 'binary' ? 'torchvision.ops.sigmoid_focal_loss(z, y, alpha=0.25, gamma=2, reduction="mean") (alpha=-1 turns the class balancing off)' : 'no built-in: (1 − p)^γ · F.cross_entropy(z, y, reduction="none")') : L.pytorch, focal ? '' : L.pytorchNote],
-      ['xent', `xent.${focal ? (L.family === 'binary' ? 'binaryFocalCrossentropy' : 'categoricalFocalCrossentropy') : L.xent.fn}(yTrue, yPred, { fromLogits: ${L.fromLogits}${focal ? ', gamma: 2' : ''} })`, ''],
-    ] };
-  });
+  if (f.sampled) return [...f.equivalents, ...f.losses.map((id) => lossRows(id, false, 'evaluation: the full softmax loss, from logits'))];
+  return f.losses.map((id) => lossRows(id, !!f.focal));
+}
+
+// "When to use it" on the sampled page: the family's cases around the decision
+// table's row (train sampled, evaluate with the recommended full loss), and
+// the recommender's own advice for a huge vocabulary.
+function sampledUse(family) {
+  const f = FAMILIES[family];
+  const rec = advice(family);
+  const said = rec.warnings.find((w) => w.id === 'huge-vocabulary');
+  const rows = whenToUse(family).map((r) => `\n    <li>${esc(r.text)}: train with the sampled loss on the last layer's inputs, weights and biases; evaluate with <code>${esc(rec.keras.code)}</code> on all the logits</li>`);
+  return `  <ul>${[`\n    <li>${esc(f.when[0])}</li>`, ...rows, ...f.when.slice(1).map((w) => `\n    <li>${esc(w)}</li>`)].join('')}
+  </ul>
+  <p>The recommender's advice (<code>xent.recommend</code> with <code>hugeVocabulary: true</code>): ${esc(said.message)}</p>`;
 }
 
 export function pageHtml(family) {
@@ -92,7 +128,7 @@ export function pageHtml(family) {
   code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; }
   th, td { border-bottom: 1px solid GrayText; padding: 4px 8px; text-align: left; vertical-align: top; }
-  .note { font-size: 0.9rem; opacity: 0.85; }
+  .note { font-size: 0.9rem; opacity: 0.85; overflow-wrap: anywhere; }
   a { color: LinkText; }
 </style>
 <script type="module" src="../define.js"></script>
@@ -102,18 +138,18 @@ export function pageHtml(family) {
   <p><a href="../index.html">The explorer</a> · ${others}</p>
   <h1>${esc(f.title)}, live</h1>
   <h2>What it computes</h2>
-  <p>${esc(f.computes)}</p>
+${[].concat(f.computes).map((p) => `  <p>${esc(p)}</p>`).join('\n')}
   <h2>Try it</h2>
-  <xent-explorer ${attrs} hide="lessons curves learn numerics paste imbalance"></xent-explorer>
+  <xent-explorer ${attrs} hide="${f.hide ?? HIDE}"></xent-explorer>
   <h2>When to use it</h2>
-  <ul>${whenToUse(family).map((r) => `\n    <li>${esc(r.text)}: last layer ${esc(r.activation)}</li>`).join('')}
-  </ul>
+${f.sampled ? sampledUse(family) : `  <ul>${whenToUse(family).map((r) => `\n    <li>${esc(r.text)}: last layer ${esc(r.activation)}</li>`).join('')}
+  </ul>`}
   <h2>Equivalents</h2>
 ${equivalents(family).map((e) => `  <h3>${esc(e.label)}</h3>
   <table><tbody>${e.rows.map(([fw, code, note]) => `\n    <tr><th scope="row">${esc(fw)}</th><td><code>${esc(code)}</code>${note ? `<br><span class="note">${esc(note)}</span>` : ''}</td></tr>`).join('')}
   </tbody></table>`).join('\n')}
   <h2>Pitfalls</h2>
-  <ul>${f.pitfalls.map((id) => { const l = lessonById(id); return `\n    <li><a href="../index.html#lesson=${id}">${esc(l.title)}</a>: ${esc(l.notice)}</li>`; }).join('')}
+  <ul>${f.pitfalls.map((id) => { const l = lessonById(id); return `\n    <li><a href="../index.html#lesson=${id}">${esc(l.title)}</a>: ${esc(l.notice)}</li>`; }).join('')}${(f.notes ?? []).map(([title, text]) => `\n    <li><strong>${esc(title)}</strong>: ${esc(text)}</li>`).join('')}
   </ul>
 </main>
 </body>

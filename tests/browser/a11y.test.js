@@ -6,13 +6,15 @@
 // sentence; slider announcements carry the probability and the gradient;
 // there is one live region; controls that do not apply stay focusable, say
 // why, and ignore keys; error messages are linked to their inputs; the focus
-// ring differs from the chart markers. Screenshots of each new view at both
-// widths go to tests/artifacts/ (gitignored).
+// ring differs from the chart markers; the live loss pages pass axe-core too.
+// Screenshots of each new view at both widths go to tests/artifacts/
+// (gitignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { start, settled } from './explorer-helpers.js';
+import { FAMILIES } from '../../web/loss-pages.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ART = `${ROOT}tests/artifacts`;
@@ -174,6 +176,28 @@ test('screenshots of each new view at 1280 and 390 px (tests/artifacts/)', async
     await lp.page.locator('h2', { hasText: 'Try it' }).scrollIntoViewIfNeeded();
     await lp.page.screenshot({ path: `${ART}/loss-page-binary-${width}.png` });
     await lp.context.close();
+    // The sampled losses' page: its explorer (below a longer text) at the
+    // Sampled softmax panel, the one panel it shows.
+    const sp = await env.open('/web/losses/sampled.html', { width, height: width < 500 ? 844 : 900, folded: true, scrollTo: 'xent-explorer' });
+    await sp.page.locator('xent-explorer .panel-sampled').scrollIntoViewIfNeeded();
+    await settled(sp.page);
+    await sp.page.screenshot({ path: `${ART}/loss-page-sampled-${width}.png` });
+    await sp.context.close();
   }
-  console.log(`# screenshots: ${ART}/{${VIEWS.map((v) => v[0]).join(',')},loss-page-binary}-{1280,390}.png`);
+  console.log(`# screenshots: ${ART}/{${VIEWS.map((v) => v[0]).join(',')},loss-page-binary,loss-page-sampled}-{1280,390}.png`);
+});
+
+test('axe-core: no serious or critical violations on the live loss pages (web/losses/*.html), light at 1280 px and dark at 390 px; the sampled page fits 390 px', async () => {
+  for (const family of Object.keys(FAMILIES)) {
+    for (const [scheme, width] of [['light', 1280], ['dark', 390]]) {
+      const { page, context } = await env.open(`/web/losses/${family}.html`, { width, colorScheme: scheme, folded: true, scrollTo: 'xent-explorer' });
+      await settled(page);
+      assert.deepEqual(await axe(page), [], `${family}, ${scheme}, ${width} px`);
+      if (family === 'sampled') {
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.equal(over, 0, `the sampled page overflows sideways by ${over} px at ${width} px`);
+      }
+      await context.close();
+    }
+  }
 });

@@ -23,7 +23,9 @@ export async function start() {
     browser,
     // `folded: true` keeps the panels as a first visit sees them; by default
     // every panel is opened (they start folded below the first screen).
-    async open(path, { width = 1280, height = 900, colorScheme = 'light', folded = false } = {}) {
+    // `scrollTo` scrolls that element into view first (an explorer below the
+    // first screen loads only when it is seen).
+    async open(path, { width = 1280, height = 900, colorScheme = 'light', folded = false, scrollTo = null } = {}) {
       const context = await browser.newContext({ viewport: { width, height }, colorScheme });
       const page = await context.newPage();
       const log = { errors: [], failed: [], bad: [], responses: [], foreign: [] };
@@ -36,6 +38,7 @@ export async function start() {
         log.responses.push(r);
       });
       await page.goto(base + path);
+      if (scrollTo) await page.locator(scrollTo).first().scrollIntoViewIfNeeded();
       await page.waitForFunction(() => {
         const el = document.querySelector('xent-explorer');
         return el && el.backend && el.renderedAt > 0;

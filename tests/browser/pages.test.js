@@ -44,6 +44,8 @@ for (const page of PAGES) {
       log.responses.push(r);
     });
     await tab.goto(`${env.base}/web/${page}${query}`);
+    // An explorer loads when it is seen: scroll to the first one.
+    if (until === explorerReady) await tab.locator('xent-explorer').first().scrollIntoViewIfNeeded();
     await tab.waitForFunction(until, null, { timeout: 120000 });
     await tab.waitForTimeout(300);
     assert.deepEqual(log.bad, []);
@@ -54,7 +56,10 @@ for (const page of PAGES) {
     if (until === explorerReady) {
       const shown = await tab.evaluate(() => {
         const root = document.querySelector('xent-explorer').shadowRoot;
-        return { children: root.childElementCount, loss: root.querySelector('[data-loss]')?.textContent ?? '' };
+        // The Live example's loss, or on a page whose explorer shows only the
+        // Sampled softmax panel (web/losses/sampled.html) its full softmax loss.
+        const shownIn = (part, sel) => root.querySelector(`[data-part="${part}"]:not([hidden]) ${sel}`)?.textContent;
+        return { children: root.childElementCount, loss: shownIn('live', '[data-loss]') ?? shownIn('sampled', '[data-sfull]') ?? '' };
       });
       assert.ok(shown.children > 0, 'the shadow root has content');
       assert.match(shown.loss, /^-?\d+(\.\d+)?(e[-+]?\d+)?$/, `a loss number is shown (got ${JSON.stringify(shown.loss)})`);

@@ -208,6 +208,8 @@ export function mountLive(root, ctx) {
             : s.labels === 'binary01' ? s.targets[i] === 1 : s.targets[i] === j;
           b.setAttribute('aria-pressed', String(on));
           b.textContent = s.labels === 'binary01' ? `y=${s.targets[i]}` : String(j);
+          // The name contains the visible text (y=0 or y=1), as speech input needs.
+          if (s.labels === 'binary01') b.setAttribute('aria-label', `Example ${i + 1} label y=${s.targets[i]}`);
         }
       }
       q('[data-table]').innerHTML = table(s, r, probs, n, u);

@@ -116,7 +116,7 @@ export function mountSampled(root, ctx) {
         <tbody><tr class="best"><th scope="row">full softmax loss over all ${C} classes (evaluate with this)</th><td data-sfull>${fmt(st.full)}</td></tr>
         <tr><th scope="row">sampledSoftmaxLoss, numSampled ${k}, seed ${seed}</th><td data-sest>${fmt(e.softmax)}</td></tr>
         <tr><th scope="row">its mean over ${SEEDS} seeds, and the bias (mean − full)</th><td data-smean>${fmt(at.mean, 4)} (bias ${fmt(at.bias, 3)})</td></tr>
-        <tr><th scope="row">nceLoss on the same sample (another estimate, not a softmax loss)</th><td>${fmt(e.nce)}</td></tr></tbody>`;
+        <tr><th scope="row">nceLoss on the same sample (another estimate, not a softmax loss)</th><td data-snce>${fmt(e.nce)}</td></tr></tbody>`;
       const xs = (x) => Math.log2(x.numSampled);
       const series = [
         { points: cv.map((x) => [xs(x), x.mean]), cls: 0 },
