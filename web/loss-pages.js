@@ -124,7 +124,7 @@ export function pageHtml(family) {
 <style>
   body { margin: 0; font: 16px/1.5 system-ui, sans-serif; background: Canvas; color: CanvasText; }
   main { max-width: 1100px; margin: 0 auto; padding: 0 14px 48px; }
-  h1 { font-size: 1.6rem; margin: 16px 0 6px; }
+  h1 { font-size: 1.6rem; margin: 16px 0 6px; overflow-wrap: anywhere; }
   code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; }
   th, td { border-bottom: 1px solid GrayText; padding: 4px 8px; text-align: left; vertical-align: top; }
