@@ -8,7 +8,8 @@
 // example the softmax cross-entropy (or the summed logistic loss, for NCE)
 // over the true and sampled columns with log Q subtracted and accidental hits
 // removed. Also the full softmax loss of one example. Used by
-// tests/js/loss-pages.test.js and tests/browser/loss-pages.test.js.
+// tests/js/loss-pages.test.js, tests/browser/loss-pages.test.js and (the
+// sampler alone) tests/js/sampler.test.js.
 
 const MASK = (1n << 64n) - 1n;
 
@@ -24,8 +25,12 @@ function splitmix(seed) {
   };
 }
 
-/** The unique log-uniform sample of `seed`: the classes in draw order and the number of draws. */
-export function logUniformSample(seed, rangeMax, numSampled) {
+/**
+ * TF's LogUniformSampler loop over the draws of `seed`: the classes in draw
+ * order and the number of draws (with `unique`, a class drawn again is
+ * skipped until numSampled distinct ones are in).
+ */
+export function logUniformSample(seed, rangeMax, numSampled, unique = true) {
   const u = splitmix(seed);
   const logRange = Math.log1p(rangeMax);
   const classes = [];
@@ -34,7 +39,7 @@ export function logUniformSample(seed, rangeMax, numSampled) {
   while (classes.length < numSampled) {
     tries++;
     const k = (Math.floor(Math.exp(u() * logRange)) - 1) % rangeMax;
-    if (seen.has(k)) continue;
+    if (unique && seen.has(k)) continue;
     seen.add(k);
     classes.push(k);
   }

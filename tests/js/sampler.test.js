@@ -1,8 +1,9 @@
 // sampler.test.js: xent.logUniformCandidateSampler (js/sampled.js over
 // src/sampler.c; docs/semantics.md 3.5). The generator is specified in the docs
 // (SplitMix64, U = top 53 bits / 2^53, TensorFlow's floor(exp(U log(R + 1))) - 1
-// mod R, redraw until unique), so it is reimplemented here in plain JS with
-// BigInt and Math.exp / Math.log1p, and the SIMD module, the scalar module, the
+// mod R, redraw until unique), so it is reimplemented in plain JS with BigInt
+// and Math.exp / Math.log1p (sampled-estimate-reference.js, written from the
+// docs and shared with the loss-page tests), and the SIMD module, the scalar module, the
 // native build (build/native/dump_sampler, built by `npm test` before these
 // tests) and this reimplementation must all draw the same classes for a seed.
 // Expected counts against TensorFlow's ExpectedCountHelper formula evaluated
@@ -13,39 +14,9 @@ import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as xent from '../../js/index.js';
+import { logUniformSample as referenceSample } from './sampled-estimate-reference.js';
 
 const DUMP = fileURLToPath(new URL('../../build/native/dump_sampler', import.meta.url));
-const MASK = (1n << 64n) - 1n;
-
-/** The documented generator, written from its description. */
-function splitmix(seed) {
-  let s = BigInt(seed) & MASK;
-  return () => {
-    s = (s + 0x9e3779b97f4a7c15n) & MASK;
-    let z = s;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
-    z ^= z >> 31n;
-    return Number(z >> 11n) / 2 ** 53;
-  };
-}
-
-/** TF's LogUniformSampler loop; returns the classes and the number of tries. */
-function referenceSample(seed, rangeMax, numSampled, unique) {
-  const u = splitmix(seed);
-  const logRange = Math.log1p(rangeMax);
-  const out = [];
-  const seen = new Set();
-  let tries = 0;
-  while (out.length < numSampled) {
-    tries++;
-    const k = (Math.floor(Math.exp(u() * logRange)) - 1) % rangeMax;
-    if (unique && seen.has(k)) continue;
-    seen.add(k);
-    out.push(k);
-  }
-  return { classes: out, tries };
-}
 
 /** TF: Probability() in double stored as float; ExpectedCountHelper in float. */
 const f = Math.fround;
