@@ -9,6 +9,7 @@
 import { units, targetsPerExample } from '../state.js';
 import { evaluate, fmt } from '../model.js';
 import { lineChart, yExtent } from '../charts/line.js';
+import { chartWidth } from './chart-width.js';
 
 const N = 121, LO = -10, HI = 10;
 
@@ -53,15 +54,7 @@ export function mountCurves(root, ctx) {
     <details data-part="tables" class="table-wrap"><summary>Curves as a table</summary><div data-curve-table class="scroll" tabindex="0" role="region" aria-label="Curves as a table"></div></details>`;
   const q = (sel) => root.querySelector(sel);
   q('[data-curve]').addEventListener('change', (e) => ctx.set({ curve: Number(e.target.value) }));
-  // Charts are drawn at their box's width so the text keeps its size on phones.
-  let width = 480;
-  new ResizeObserver((entries) => {
-    const w = Math.round(entries[0].contentRect.width);
-    if (w > 0 && Math.abs(w - width) > 4) {
-      width = Math.max(260, Math.min(720, w));
-      ctx.schedule();
-    }
-  }).observe(q('[data-chart-loss]'));
+  const chart = chartWidth(q('[data-chart-loss]'), 480, () => ctx.schedule());
   let optKey = '';
   return {
     update(s) {
@@ -101,12 +94,12 @@ export function mountCurves(root, ctx) {
       }
       const [dlo, dhi] = yExtent(derivSeries, 5);
       q('[data-chart-loss]').innerHTML = lineChart({
-        id: `${ctx.id}-cl`, width, x: [LO, HI], y: yExtent(lossSeries, 20), series: lossSeries,
+        id: `${ctx.id}-cl`, width: chart.width, x: [LO, HI], y: yExtent(lossSeries, 20), series: lossSeries,
         marker: { x: a.xs[cur], y: a.loss[cur], slope: a.deriv[cur] },
         xLabel: `z${j}`, yLabel: 'example loss', title: `Loss of the example as a function of z${j}`,
       });
       q('[data-chart-deriv]').innerHTML = lineChart({
-        id: `${ctx.id}-cd`, width, x: [LO, HI], y: [Math.min(dlo, -0.1), Math.max(dhi, 0.1)], series: derivSeries,
+        id: `${ctx.id}-cd`, width: chart.width, x: [LO, HI], y: [Math.min(dlo, -0.1), Math.max(dhi, 0.1)], series: derivSeries,
         marker: { x: a.xs[cur], y: a.deriv[cur] },
         xLabel: `z${j}`, yLabel: `d loss / d z${j}`, title: `Derivative of the example loss with respect to z${j}`,
       });

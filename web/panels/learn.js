@@ -10,6 +10,7 @@
 import { units } from '../state.js';
 import { evaluate, lossSpec, fmt } from '../model.js';
 import { lineChart, yExtent } from '../charts/line.js';
+import { chartWidth } from './chart-width.js';
 import { drawRegions } from '../charts/regions.js';
 import { flipLabel } from './curves.js';
 
@@ -190,14 +191,7 @@ export function mountLearn(root, ctx) {
     draw();
   });
   q('[data-reset]').addEventListener('click', reset);
-  let width = 360;
-  new ResizeObserver((entries) => {
-    const w = Math.round(entries[0].contentRect.width);
-    if (w > 0 && Math.abs(w - width) > 4 && s) {
-      width = Math.max(260, Math.min(720, w));
-      draw();
-    }
-  }).observe(q('[data-learn-chart]'));
+  const chart = chartWidth(q('[data-learn-chart]'), 360, () => { if (s) draw(); });
 
   function draw() {
     const u = units(s);
@@ -222,7 +216,7 @@ export function mountLearn(root, ctx) {
     const shown = s.hide.includes('flip') ? runs.slice(0, 1) : runs;
     const series = shown.map((run, k) => ({ points: run.loss.map((v, i) => [i + 1, v]), cls: k, dashed: k === 1 }));
     q('[data-learn-chart]').innerHTML = lineChart({
-      id: `${ctx.id}-lc`, width, height: 240, x: [0, STEPS], y: n ? yExtent(series, 20) : [0, 1], series,
+      id: `${ctx.id}-lc`, width: chart.width, height: 240, x: [0, STEPS], y: n ? yExtent(series, 20) : [0, 1], series,
       xLabel: 'step', yLabel: 'training loss', title: 'Training loss per step, your setting and flipped',
     });
     let rows = '';

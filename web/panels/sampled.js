@@ -11,6 +11,7 @@
 
 import { fmt } from '../model.js';
 import { lineChart, yExtent } from '../charts/line.js';
+import { chartWidth } from './chart-width.js';
 
 export const C = 2000;
 export const D = 16;
@@ -83,14 +84,7 @@ export function mountSampled(root, ctx) {
   const q = (sel) => root.querySelector(sel);
   q('[data-sk]').addEventListener('change', (e) => ctx.set({ 'sampled-num': Number(e.target.value) }));
   q('[data-sseed]').addEventListener('click', () => ctx.set({ 'sampled-seed': (ctx.state()['sampled-seed'] + 1) % 1000000 }));
-  let width = 480;
-  new ResizeObserver((entries) => {
-    const w = Math.round(entries[0].contentRect.width);
-    if (w > 0 && Math.abs(w - width) > 4) {
-      width = Math.max(260, Math.min(720, w));
-      ctx.schedule();
-    }
-  }).observe(q('[data-schart]'));
+  const chart = chartWidth(q('[data-schart]'), 480, () => ctx.schedule());
   let last = '';
   return {
     update(s) {
@@ -99,7 +93,7 @@ export function mountSampled(root, ctx) {
       const k = SIZES.reduce((a, b) => (Math.abs(Math.log(b / want)) < Math.abs(Math.log(a / want)) ? b : a));
       const seed = s['sampled-seed'];
       q('[data-sk]').value = String(k);
-      const key = `${k}|${seed}|${width}`;
+      const key = `${k}|${seed}|${chart.width}`;
       if (key === last) return null;
       last = key;
       let st, e, cv;
@@ -125,7 +119,7 @@ export function mountSampled(root, ctx) {
         { points: cv.map((x) => [xs(x), x.mean + x.sd]), cls: 0, dashed: true },
       ];
       q('[data-schart]').innerHTML = lineChart({
-        id: `${ctx.id}-sb`, width, x: [1, Math.log2(C)], y: yExtent(series), series,
+        id: `${ctx.id}-sb`, width: chart.width, x: [1, Math.log2(C)], y: yExtent(series), series,
         marker: { x: Math.log2(k), y: at.mean },
         xLabel: 'log2(numSampled)', yLabel: 'loss', title: 'Sampled softmax estimate (mean and ±1 sd over seeds) against the full softmax loss, as numSampled grows',
       });
